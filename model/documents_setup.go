@@ -128,7 +128,8 @@ func slateoCommand(s Settings) Command {
 }
 
 // ShellQuote quotes s for a POSIX shell: unchanged when it holds only characters no shell
-// treats specially, otherwise in single quotes with each ' written as '\”.
+// treats specially, otherwise in single quotes, each inner quote closing, escaping and
+// reopening the quotes.
 func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, shellSafe) == "" {
 		return s
