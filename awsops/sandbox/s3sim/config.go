@@ -104,15 +104,17 @@ func (s *Service) putPublicAccessBlock(name string, p publicAccessBlock) *Error 
 }
 
 type encryptionXML struct {
-	XMLName xml.Name `xml:"ServerSideEncryptionConfiguration" json:"-"`
-	Xmlns   string   `xml:"xmlns,attr,omitempty" json:"-"`
-	Rules   []struct {
-		Default struct {
-			SSEAlgorithm   string `xml:"SSEAlgorithm"`
-			KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
-		} `xml:"ApplyServerSideEncryptionByDefault"`
-		BucketKeyEnabled bool `xml:"BucketKeyEnabled"`
-	} `xml:"Rule"`
+	XMLName xml.Name            `xml:"ServerSideEncryptionConfiguration" json:"-"`
+	Xmlns   string              `xml:"xmlns,attr,omitempty" json:"-"`
+	Rules   []encryptionRuleXML `xml:"Rule"`
+}
+
+type encryptionRuleXML struct {
+	Default struct {
+		SSEAlgorithm   string `xml:"SSEAlgorithm"`
+		KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
+	} `xml:"ApplyServerSideEncryptionByDefault"`
+	BucketKeyEnabled bool `xml:"BucketKeyEnabled"`
 }
 
 var sseAlgorithms = map[string]bool{"AES256": true, "aws:kms": true, "aws:kms:dsse": true}

@@ -18,6 +18,7 @@ type Service struct {
 }
 
 // bucket is one bucket's whole state; it is also the shape of the saved state.
+// bucketState names the bucket type where a parameter called bucket hides it.
 type bucketState = bucket
 
 type bucket struct {
@@ -64,6 +65,8 @@ type object struct {
 	ContentType  string            `json:"contentType,omitempty"`
 	Checksums    map[string]string `json:"checksums,omitempty"`
 	Metadata     map[string]string `json:"metadata,omitempty"`
+	SSE          string            `json:"sse,omitempty"`
+	SSEKey       string            `json:"sseKey,omitempty"`
 }
 
 // New returns an S3 with no buckets, serving env's account.
