@@ -87,12 +87,13 @@ func normalSet(in []string, foldCase bool) []string {
 
 // CORSShadowing explains each rule placed before Slateo's rule that S3 would pick instead of
 // it for a GET or HEAD from the org's origin or https://slateo.ai (S3 uses the first rule
-// that matches). rules is the merged list; the result is empty when Slateo's rule decides.
+// that matches). rules is the merged list; the result is empty when Slateo's rule decides
+// or is not in the list.
 func CORSShadowing(rules []CORSRule, desired CORSRule, slug string) []string {
 	var notes []string
 	for i, r := range rules {
 		if isSlateoRule(r, desired) {
-			break
+			return notes
 		}
 		if hit := shadowedRequest(r, slug); hit != "" {
 			notes = append(notes, fmt.Sprintf(
@@ -101,7 +102,7 @@ func CORSShadowing(rules []CORSRule, desired CORSRule, slug string) []string {
 				i+1, ruleLabel(r), hit))
 		}
 	}
-	return notes
+	return nil
 }
 
 func ruleLabel(r CORSRule) string {
@@ -197,4 +198,35 @@ func ParseCORSRulesJSON(doc string) ([]CORSRule, error) {
 		rules[i] = CORSRule(r)
 	}
 	return rules, nil
+}
+
+// PromoteCORSRule moves Slateo's rule in front of the first earlier rule that shadows it
+// (see CORSShadowing), so that S3 picks Slateo's rule for GET and HEAD from Slateo's
+// origins; the other rules keep their order, and requests from other origins or with other
+// methods still reach them as before. It returns the rules unchanged and no notes when
+// nothing shadows Slateo's rule or the rules do not hold it.
+func PromoteCORSRule(rules []CORSRule, desired CORSRule, slug string) ([]CORSRule, []string) {
+	notes := CORSShadowing(rules, desired, slug)
+	ours := -1
+	for i, r := range rules {
+		if isSlateoRule(r, desired) {
+			ours = i
+			break
+		}
+	}
+	if len(notes) == 0 || ours < 0 {
+		return rules, nil
+	}
+	first := 0
+	for first < ours && shadowedRequest(rules[first], slug) == "" {
+		first++
+	}
+	out := make([]CORSRule, 0, len(rules))
+	out = append(out, rules[:first]...)
+	out = append(out, rules[ours])
+	out = append(out, rules[first:ours]...)
+	out = append(out, rules[ours+1:]...)
+	notes = append(notes, fmt.Sprintf("Slateo's rule moves to position %d, before rule %d; "+
+		"only GET and HEAD from Slateo's origins change hands", first+1, first+1))
+	return out, notes
 }

@@ -138,3 +138,36 @@ func TestDiffDocuments(t *testing.T) {
 		t.Errorf("a new document must show the removed (none) marker:\n%s", d)
 	}
 }
+
+func TestPromoteCORSRule(t *testing.T) {
+	ours := guideCORSRule()
+	star := CORSRule{ID: "all", AllowedMethods: []string{"GET", "PUT"},
+		AllowedOrigins: []string{"*"}}
+	app := CORSRule{ID: "app", AllowedMethods: []string{"GET"},
+		AllowedOrigins: []string{"https://app.acme.com"}}
+	tests := []struct {
+		name      string
+		rules     []CORSRule
+		want      []CORSRule
+		wantNotes bool
+	}{
+		{name: "not shadowed", rules: []CORSRule{app, ours}, want: []CORSRule{app, ours}},
+		{name: "shadowed by wildcard", rules: []CORSRule{app, star, ours},
+			want: []CORSRule{app, ours, star}, wantNotes: true},
+		{name: "ours missing", rules: []CORSRule{star}, want: []CORSRule{star}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, notes := PromoteCORSRule(tt.rules, ours, "acme")
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("rules = %+v\nwant %+v", got, tt.want)
+			}
+			if (len(notes) > 0) != tt.wantNotes {
+				t.Errorf("notes = %q, want notes: %v", notes, tt.wantNotes)
+			}
+			if len(CORSShadowing(got, ours, "acme")) != 0 {
+				t.Error("Slateo's rule is still shadowed after promotion")
+			}
+		})
+	}
+}
