@@ -73,7 +73,8 @@ type statement struct {
 
 const (
 	msgInvalidPrincipals = "Policy contains a statement with one or more invalid principals."
-	msgLockout           = "The new key policy will not allow you to update the key policy in the future."
+	msgLockout           = "The new key policy will not allow you to update the key policy " +
+		"in the future."
 )
 
 // checkPolicy validates a key policy as KMS does before it stores one: size, JSON shape,

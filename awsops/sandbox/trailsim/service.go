@@ -1,0 +1,275 @@
+// Package trailsim is the sandbox's AWS CloudTrail, answered over the JSON 1.1 protocol
+// (X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>).
+//
+// LookupEvents reads the account's journal (simcore.Journal): management events only, per
+// region, newest first, at most 50 a page, limited to 2 requests per second per account and
+// region. Trails (CreateTrail, DescribeTrails, GetTrailStatus, StartLogging, StopLogging,
+// PutEventSelectors, GetEventSelectors) are configuration only: they deliver nothing, and
+// their log files are whatever objects a scenario or a test puts in the trail's bucket.
+// Writes served over HTTP are recorded in the journal (eventSource cloudtrail.amazonaws.com).
+package trailsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"slateo-s3/awsops/sandbox/simcore"
+)
+
+// targetPrefix starts the X-Amz-Target header of every CloudTrail request.
+const targetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+
+const eventSource = "cloudtrail.amazonaws.com"
+
+// Service is the simulated CloudTrail. It is safe for concurrent use.
+type Service struct {
+	env simcore.Env
+
+	mu     sync.Mutex
+	trails map[string]*trail // by trailKey(home region, name)
+	dirty  bool
+	// bucketExists, when set, lets CreateTrail refuse a bucket that does not exist.
+	bucketExists func(bucket string) bool
+
+	limiter *limiter
+}
+
+// New returns a CloudTrail with no trails.
+func New(env simcore.Env) *Service {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Changed == nil {
+		env.Changed = func() {}
+	}
+	if env.Journal == nil {
+		env.Journal = &simcore.Journal{}
+	}
+	return &Service{env: env, trails: map[string]*trail{}, limiter: newLimiter()}
+}
+
+// Service is one of the sandbox's services.
+var _ simcore.Service = (*Service)(nil)
+
+// UseBuckets lets CreateTrail check that a trail's bucket exists, as CloudTrail does; the
+// sandbox passes its S3's lookup. Without it every bucket name is accepted.
+func (s *Service) UseBuckets(exists func(bucket string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bucketExists = exists
+}
+
+// unlock releases s.mu and then reports a change made under it: env.Changed may read the
+// state back, so it must run without the lock.
+func (s *Service) unlock() {
+	dirty := s.dirty
+	s.dirty = false
+	s.mu.Unlock()
+	if dirty {
+		s.env.Changed()
+	}
+}
+
+type apiError struct {
+	code    string
+	message string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func newError(code, message string) *apiError {
+	return &apiError{code: code, message: message}
+}
+
+// call is one request being served.
+type call struct {
+	r      *http.Request
+	region string
+	body   []byte
+	// trailARN is set once an operation knows the trail a write concerns.
+	trailARN string
+}
+
+type operation func(s *Service, c *call) (any, error)
+
+var operations = map[string]operation{
+	"LookupEvents":      (*Service).lookupEvents,
+	"CreateTrail":       (*Service).createTrail,
+	"DescribeTrails":    (*Service).describeTrails,
+	"GetTrailStatus":    (*Service).getTrailStatus,
+	"StartLogging":      (*Service).startLogging,
+	"StopLogging":       (*Service).stopLogging,
+	"PutEventSelectors": (*Service).putEventSelectors,
+	"GetEventSelectors": (*Service).getEventSelectors,
+}
+
+var writes = map[string]bool{
+	"CreateTrail": true, "StartLogging": true, "StopLogging": true, "PutEventSelectors": true,
+}
+
+// Operation names the CloudTrail operation of a request, from its X-Amz-Target header.
+func (s *Service) Operation(r *http.Request) (string, string) {
+	return strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix), ""
+}
+
+// ServeHTTP answers one CloudTrail request.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, _ := s.Operation(r)
+	op, ok := operations[name]
+	if r.Method != http.MethodPost || !ok {
+		simcore.WriteJSONError(w, "UnknownOperationException", "")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		simcore.WriteJSONError(w, "SerializationException", "could not read the request body")
+		return
+	}
+	c := &call{r: r, region: regionOf(r), body: body}
+	out, err := op(s, c)
+	if writes[name] {
+		s.record(c, name, out, err)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	simcore.WriteJSON(w, out)
+}
+
+func regionOf(r *http.Request) string {
+	if scope, ok := simcore.CredentialScope(r); ok && scope.Region != "" {
+		return scope.Region
+	}
+	return "us-east-1"
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	if e, ok := err.(*apiError); ok {
+		simcore.WriteJSONError(w, e.code, e.message)
+		return
+	}
+	writeStatusError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
+}
+
+func writeStatusError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("x-amzn-RequestId", simcore.RequestID())
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
+}
+
+// WriteFault answers with an injected error code: InternalFailure and ServiceUnavailable
+// with a 5xx status, every other code (ThrottlingException included) with 400.
+func (s *Service) WriteFault(w http.ResponseWriter, _ *http.Request, code string) {
+	switch code {
+	case "InternalFailure", "InternalServerError":
+		writeStatusError(w, http.StatusInternalServerError, code, "")
+	case "ServiceUnavailable", "ServiceUnavailableException":
+		writeStatusError(w, http.StatusServiceUnavailable, code, "Service is unavailable")
+	case "ThrottlingException":
+		simcore.WriteJSONError(w, code, msgRateExceeded)
+	default:
+		simcore.WriteJSONError(w, code, "")
+	}
+}
+
+func decode(c *call, v any) error {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return newError("SerializationException", "Start of structure or map found where not expected.")
+	}
+	return nil
+}
+
+// record adds the CloudTrail record of a write, successful or not. CloudTrail logs its own
+// calls with lowerCamelCase request parameters and response elements.
+func (s *Service) record(c *call, name string, out any, err error) {
+	w := simcore.Write{Source: eventSource, Name: name, Region: c.region,
+		Parameters: camelJSON(c.body)}
+	if out != nil && err == nil {
+		if b, mErr := json.Marshal(out); mErr == nil && string(b) != "{}" {
+			w.Response = camelJSON(b)
+		}
+	}
+	if c.trailARN != "" {
+		w.Resources = []simcore.Resource{
+			{AccountID: s.env.Account, Type: "AWS::CloudTrail::Trail", ARN: c.trailARN},
+		}
+	}
+	if e, ok := err.(*apiError); ok {
+		w.ErrorCode, w.ErrorMessage = e.code, e.message
+	}
+	s.env.RecordWrite(c.r, w)
+}
+
+func camelJSON(raw []byte) any {
+	var v any
+	if len(bytes.TrimSpace(raw)) == 0 || json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return camel(v)
+}
+
+func camel(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, val := range t {
+			out[strings.ToLower(k[:1])+k[1:]] = camel(val)
+		}
+		return out
+	case []any:
+		for i := range t {
+			t[i] = camel(t[i])
+		}
+		return t
+	}
+	return v
+}
+
+func epoch(t time.Time) float64 {
+	return float64(t.UnixMilli()) / 1000
+}
+
+type persisted struct {
+	Trails []trail `json:"trails"`
+}
+
+// MarshalState returns every trail as JSON. The journal is the sandbox's to save.
+func (s *Service) MarshalState() (json.RawMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	p := persisted{Trails: []trail{}}
+	for _, t := range s.trails {
+		p.Trails = append(p.Trails, *t)
+	}
+	sort.Slice(p.Trails, func(i, j int) bool { return p.Trails[i].arn() < p.Trails[j].arn() })
+	return json.Marshal(p)
+}
+
+// LoadState replaces every trail with those of a MarshalState document.
+func (s *Service) LoadState(raw json.RawMessage) error {
+	var p persisted
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	s.trails = map[string]*trail{}
+	for i := range p.Trails {
+		t := p.Trails[i]
+		s.trails[trailKey(t.HomeRegion, t.Name)] = &t
+	}
+	return nil
+}
