@@ -101,11 +101,9 @@ func targetOf(params any) string {
 		return ""
 	}
 	for _, name := range []string{"Bucket", "KeyId", "TrailName", "Name"} {
-		f := v.FieldByName(name)
-		if f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String {
-			target := f.Elem().String()
-			if k := v.FieldByName("Key"); k.IsValid() && k.Kind() == reflect.Pointer && !k.IsNil() {
-				target += "/" + k.Elem().String()
+		if target, ok := stringField(v, name); ok {
+			if key, ok := stringField(v, "Key"); ok {
+				target += "/" + key
 			}
 			return target
 		}
@@ -128,4 +126,14 @@ func resultOf(err error) string {
 		return "Canceled"
 	}
 	return "NetworkError"
+}
+
+// stringField returns the value of a *string field of a struct, when it is set.
+func stringField(v reflect.Value, name string) (string, bool) {
+	f := v.FieldByName(name)
+	if !f.IsValid() || f.Kind() != reflect.Pointer || f.IsNil() ||
+		f.Elem().Kind() != reflect.String {
+		return "", false
+	}
+	return f.Elem().String(), true
 }

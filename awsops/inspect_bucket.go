@@ -123,7 +123,8 @@ func (in *inspector) presence(ctx context.Context, name string) (
 	case err == nil:
 		return model.Known(model.Owned), in.regionOf(ctx, name, deref(out.BucketRegion))
 	case errors.As(err, &notFound) || httpStatus(err) == http.StatusNotFound:
-		return model.Known(model.Missing), model.Unreadable[string]("the bucket does not exist", "")
+		missing := model.Unreadable[string]("the bucket does not exist", "")
+		return model.Known(model.Missing), missing
 	case httpStatus(err) == http.StatusForbidden || IsDenied(err):
 		return in.forbidden(ctx, name, account, bucketRegionHeader(err))
 	}

@@ -24,7 +24,8 @@ type fakeCall struct {
 }
 
 // fakeAWS answers the calls of InspectAPI from canned outputs and errors, keyed by
-// "Op target" (most specific) or "Op"; an error wins over an output. A call with neither gets the zero output. It records
+// "Op target" (most specific) or "Op"; an error wins over an output. A call with neither
+// gets the zero output. It records
 // every call and the most calls it saw in flight at once.
 type fakeAWS struct {
 	outs  map[string]any

@@ -55,7 +55,8 @@ func healthyFake() *fakeAWS {
 	t := aws.Bool(true)
 	f.outs["GetPublicAccessBlock"] = &s3.GetPublicAccessBlockOutput{
 		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
-			BlockPublicAcls: t, IgnorePublicAcls: t, BlockPublicPolicy: t, RestrictPublicBuckets: t,
+			BlockPublicAcls: t, IgnorePublicAcls: t,
+			BlockPublicPolicy: t, RestrictPublicBuckets: t,
 		}}
 	f.outs["GetBucketPolicy"] = &s3.GetBucketPolicyOutput{Policy: aws.String(testPolicy)}
 	f.errs["GetBucketCors "+uploads] = apiError("NoSuchCORSConfiguration", "none")
@@ -68,7 +69,8 @@ func healthyFake() *fakeAWS {
 		ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
 			Rules: []types.ServerSideEncryptionRule{{
 				ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
-					SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(testKeyARN),
+					SSEAlgorithm:   types.ServerSideEncryptionAwsKms,
+					KMSMasterKeyID: aws.String(testKeyARN),
 				},
 				BucketKeyEnabled: t,
 			}}}}
@@ -106,7 +108,8 @@ func healthyFake() *fakeAWS {
 		EventSelectors: []cttypes.EventSelector{{
 			ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: t,
 			DataResources: []cttypes.DataResource{{
-				Type: aws.String("AWS::S3::Object"), Values: []string{"arn:aws:s3:::" + cache + "/"},
+				Type:   aws.String("AWS::S3::Object"),
+				Values: []string{"arn:aws:s3:::" + cache + "/"},
 			}},
 		}}}
 	return f
@@ -462,7 +465,8 @@ func TestInspectKeys(t *testing.T) {
 		{name: "other account's key policy not read", ref: foreignARN, out: foreign,
 			meta: model.Present, policy: "444455556666", calls: 0, keyRegion: "eu-west-1"},
 		{name: "missing key", ref: "alias/nope",
-			err:  apiError("NotFoundException", "Alias arn:aws:kms:us-west-2:1:alias/nope is not found."),
+			err: apiError("NotFoundException",
+				"Alias arn:aws:kms:us-west-2:1:alias/nope is not found."),
 			meta: model.NotConfigured, policy: "could not be described", calls: 0},
 	}
 	for _, tt := range tests {

@@ -20,7 +20,9 @@ func (in *inspector) trails(ctx context.Context) model.Fact[[]model.Trail] {
 				IncludeShadowTrails: aws.Bool(true),
 			})
 		},
-		func(out *cloudtrail.DescribeTrailsOutput) []model.Trail { return trailsOf(out.TrailList) })
+		func(out *cloudtrail.DescribeTrailsOutput) []model.Trail {
+			return trailsOf(out.TrailList)
+		})
 	if !list.IsPresent() {
 		return list
 	}
