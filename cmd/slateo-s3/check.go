@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"slateo-s3/awsops"
+	"slateo-s3/diagnostics"
+	"slateo-s3/model"
+	"slateo-s3/ui/textout"
+)
+
+// checkOptions are the flags of `slateo-s3 check`.
+type checkOptions struct {
+	settings *settingsFlags
+	json     bool
+	timeout  time.Duration
+	// lookupEnv reads the environment for NO_COLOR; tests replace it.
+	lookupEnv func(string) (string, bool)
+}
+
+// runCheck runs the checklist once and prints it. Exit 0: no failure and nothing unknown;
+// 1: a failure; 2: invalid input (nothing was sent); 3: something unknown, no failure.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", "slateo-s3 check [--json] [flags]", stderr)
+	o := checkOptions{settings: bindSettings(fs), lookupEnv: os.LookupEnv}
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+
+	s, err := o.settings.resolve()
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	return o.run(ctx, s, stdout, stderr)
+}
+
+func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
+	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
+		return exitFail
+	}
+	defer conn.Close()
+
+	state := conn.session.Inspect(ctx, conn.settings)
+	report := textout.CheckReport{
+		Settings: conn.settings,
+		Caller:   state.Caller,
+		Checks:   diagnostics.Checklist(state),
+		Missing:  missingPermissions(state),
+	}
+
+	if o.json {
+		err = textout.CheckJSON(stdout, report)
+	} else {
+		err = textout.CheckText(stdout, report, textout.ColorEnabled(stdout, o.lookupEnv))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
+		return exitFail
+	}
+	return checkExitCode(model.Summarize(report.Checks))
+}
+
+func missingPermissions(state model.State) []textout.Permission {
+	var out []textout.Permission
+	for _, p := range diagnostics.MissingPermissions(state) {
+		out = append(out, textout.Permission{Action: p.Action, Resource: p.Resource,
+			Reason: p.Reason})
+	}
+	return out
+}
+
+// checkExitCode maps the checklist to the exit code: a failure beats an unknown.
+func checkExitCode(sum model.Summary) int {
+	switch {
+	case sum.Fail > 0:
+		return exitFail
+	case sum.Unknown > 0:
+		return exitUnknown
+	}
+	return exitOK
+}
