@@ -1,0 +1,53 @@
+package diagnostics
+
+import (
+	"strings"
+	"testing"
+
+	"slateo-s3/model"
+)
+
+func TestChecklistHealthyAllPass(t *testing.T) {
+	checks := Checklist(healthyState())
+	want := 2*len(BucketCheckIDs) + len(AccountCheckIDs)
+	if len(checks) != want {
+		t.Fatalf("got %d checks, want %d", len(checks), want)
+	}
+	for _, c := range checks {
+		t.Logf("%-20s %-20s %-7s %s", c.ID, c.Bucket, c.Status, c.Summary)
+		wantStatus := model.Pass
+		if c.ID == IDCORS && c.Bucket == "acme-slateo-uploads" || c.ID == IDSlateoObjects {
+			wantStatus = model.Skip
+		}
+		if c.Status != wantStatus {
+			t.Errorf("%s %s: status %s (%s), want %s\n%s", c.ID, c.Bucket, c.Status,
+				c.Summary, wantStatus, c.Detail)
+		}
+		if c.Status == model.Pass && c.Fix != "" {
+			t.Errorf("%s %s: pass with a fix %q", c.ID, c.Bucket, c.Fix)
+		}
+		if c.Summary == "" || strings.Contains(c.Summary, "\n") {
+			t.Errorf("%s %s: summary must be one non-empty line: %q", c.ID, c.Bucket, c.Summary)
+		}
+	}
+}
+
+func TestChecklistOrder(t *testing.T) {
+	checks := Checklist(healthyState())
+	var got []string
+	for _, c := range checks {
+		got = append(got, c.Bucket+"/"+c.ID)
+	}
+	var want []string
+	for _, b := range []string{"acme-slateo-uploads", "acme-slateo-cache"} {
+		for _, id := range BucketCheckIDs {
+			want = append(want, b+"/"+id)
+		}
+	}
+	for _, id := range AccountCheckIDs {
+		want = append(want, "/"+id)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order:\n got %v\nwant %v", got, want)
+	}
+}

@@ -1,0 +1,174 @@
+package diagnostics
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"slateo-s3/model"
+)
+
+// These render the exact commands and documents of the setup guide with the user's values.
+
+func createBucketFix(bucket, region string) string {
+	cmd := fmt.Sprintf("aws s3api create-bucket --bucket %s --region %s", bucket, region)
+	if region != "us-east-1" {
+		cmd += " --create-bucket-configuration LocationConstraint=" + region
+	}
+	return cmd + "\n" + publicAccessBlockFix(bucket)
+}
+
+func publicAccessBlockFix(bucket string) string {
+	return fmt.Sprintf("aws s3api put-public-access-block --bucket %s "+
+		"--public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"+
+		"BlockPublicPolicy=true,RestrictPublicBuckets=true", bucket)
+}
+
+// slateoStatements are the two bucket policy statements of the setup guide.
+func slateoStatements(bucket, slug string) []map[string]any {
+	principal := map[string]any{"AWS": model.RoleARN(slug)}
+	return []map[string]any{
+		{
+			"Sid": model.SidListBucket, "Effect": "Allow", "Principal": principal,
+			"Action": model.BucketActions[0], "Resource": model.BucketARN(bucket),
+		},
+		{
+			"Sid": model.SidObjectAccess, "Effect": "Allow", "Principal": principal,
+			"Action": model.ObjectActions, "Resource": model.ObjectsARN(bucket),
+		},
+	}
+}
+
+func prettyJSON(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// bucketPolicyFix tells how to add the guide's statements and keep the others.
+func bucketPolicyFix(bucket, slug string) string {
+	doc := map[string]any{"Version": "2012-10-17", "Statement": slateoStatements(bucket, slug)}
+	return "Add these two statements to the bucket policy (keep your other statements; " +
+		"`slateo-s3 apply` merges them for you). With no other statements, save this as " +
+		"policy.json:\n" + prettyJSON(doc) + "\nthen run:\n" +
+		fmt.Sprintf("aws s3api put-bucket-policy --bucket %s --policy file://policy.json", bucket)
+}
+
+func guideCORSRule() map[string]any {
+	return map[string]any{
+		"AllowedHeaders": []string{"*"},
+		"AllowedMethods": model.CORSMethods,
+		"AllowedOrigins": model.CORSOrigins,
+		"ExposeHeaders":  []string{"ETag"},
+		"MaxAgeSeconds":  3600,
+	}
+}
+
+func corsFix(bucket string) string {
+	conf := map[string]any{"CORSRules": []any{guideCORSRule()}}
+	return fmt.Sprintf("aws s3api put-bucket-cors --bucket %s --cors-configuration '%s'",
+		bucket, compactJSON(conf)) +
+		"\n(This replaces the bucket's CORS rules; add your other rules to the list to keep them.)"
+}
+
+func encryptionFix(bucket, key string) string {
+	sse := `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}`
+	if key != "" {
+		sse = fmt.Sprintf(`{"Rules":[{"ApplyServerSideEncryptionByDefault":`+
+			`{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"%s"},"BucketKeyEnabled":true}]}`, key)
+	}
+	return fmt.Sprintf("aws s3api put-bucket-encryption --bucket %s "+
+		"--server-side-encryption-configuration '%s'", bucket, sse)
+}
+
+func kmsStatement(slug string) map[string]any {
+	return map[string]any{
+		"Sid": model.SidKMS, "Effect": "Allow",
+		"Principal": map[string]any{"AWS": model.RoleARN(slug)},
+		"Action":    model.KMSActions, "Resource": "*",
+	}
+}
+
+func keyPolicyFix(keyID, slug string) string {
+	return "Add this statement to the key policy (keep the others; `slateo-s3 apply` merges " +
+		"it):\n" + prettyJSON(kmsStatement(slug)) + "\nthen write the whole policy back:\n" +
+		fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default "+
+			"--policy file://key-policy.json", keyID)
+}
+
+func ownershipFix(bucket string) string {
+	return fmt.Sprintf("aws s3api put-bucket-ownership-controls --bucket %s "+
+		"--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'", bucket)
+}
+
+func versioningFix(bucket string) string {
+	return fmt.Sprintf("aws s3api put-bucket-versioning --bucket %s "+
+		"--versioning-configuration Status=Enabled", bucket)
+}
+
+// logBucketName proposes a bucket for server access logs, separate from Slateo's buckets.
+func logBucketName(s model.Settings) string {
+	if s.Company != "" {
+		return s.Company + "-slateo-access-logs"
+	}
+	return strings.TrimSuffix(s.UploadsBucketName(), "-uploads") + "-access-logs"
+}
+
+func loggingFix(s model.Settings, bucket string) string {
+	target := logBucketName(s)
+	status := fmt.Sprintf(`{"LoggingEnabled":{"TargetBucket":"%s","TargetPrefix":"%s/"}}`,
+		target, bucket)
+	return fmt.Sprintf("Create a separate log bucket %s in the same region (S3 must be "+
+		"allowed to write to it: principal logging.s3.amazonaws.com, s3:PutObject), then:\n"+
+		"aws s3api put-bucket-logging --bucket %s --bucket-logging-status '%s'",
+		target, bucket, status)
+}
+
+// dataEventSelectors are advanced selectors that keep management events and add S3 data
+// events for the two buckets.
+func dataEventSelectors(s model.Settings) string {
+	var prefixes []string
+	for _, b := range s.BucketNames() {
+		if b != "" {
+			prefixes = append(prefixes, model.BucketARN(b)+"/")
+		}
+	}
+	sel := []any{
+		map[string]any{"Name": "Management events", "FieldSelectors": []any{
+			map[string]any{"Field": "eventCategory", "Equals": []string{"Management"}},
+		}},
+		map[string]any{"Name": "Slateo buckets data events", "FieldSelectors": []any{
+			map[string]any{"Field": "eventCategory", "Equals": []string{"Data"}},
+			map[string]any{"Field": "resources.type", "Equals": []string{"AWS::S3::Object"}},
+			map[string]any{"Field": "resources.ARN", "StartsWith": prefixes},
+		}},
+	}
+	return compactJSON(sel)
+}
+
+func eventSelectorsFix(s model.Settings, trail string) string {
+	return fmt.Sprintf("aws cloudtrail put-event-selectors --region %s --trail-name %s "+
+		"--advanced-event-selectors '%s'\n(This replaces the trail's selectors: add any "+
+		"other selectors it has to the list.)", s.EffectiveRegion(), trail,
+		dataEventSelectors(s))
+}
+
+// indentJSON pretty-prints a JSON document read from AWS, or returns it as it is.
+func indentJSON(doc string) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(doc), "", "  "); err != nil {
+		return doc
+	}
+	return buf.String()
+}

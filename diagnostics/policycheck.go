@@ -1,0 +1,279 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strings"
+
+	"slateo-s3/diagnostics/policy"
+	"slateo-s3/model"
+)
+
+// need is one thing the org role must be able to do on a bucket.
+type need struct {
+	action   string
+	resource string
+}
+
+// bucketNeeds are the six required actions, each on the resource it applies to. With the org
+// id known, object actions are asked for the org's prefix only, the only keys Slateo uses.
+func bucketNeeds(s model.Settings, bucket string) []need {
+	objects := model.ObjectsARN(bucket)
+	if s.OrgID != "" {
+		objects = model.BucketARN(bucket) + "/" + s.OrgID + "/*"
+	}
+	out := make([]need, 0, len(model.BucketActions)+len(model.ObjectActions))
+	for _, a := range model.BucketActions {
+		out = append(out, need{a, model.BucketARN(bucket)})
+	}
+	for _, a := range model.ObjectActions {
+		out = append(out, need{a, objects})
+	}
+	return out
+}
+
+// policyAnalysis holds what every policy check of one bucket needs.
+type policyAnalysis struct {
+	s        model.Settings
+	bucket   model.BucketState
+	pol      policy.Policy
+	caller   policy.Caller
+	ctx      policy.Context
+	restrict bool
+}
+
+func (a policyAnalysis) request(n need) policy.Request {
+	return policy.Request{Caller: a.caller, Action: n.action, Resource: n.resource, Context: a.ctx}
+}
+
+var policyIDs = []string{IDPolicyPrincipal, IDPolicyActions, IDPolicyResources, IDPolicyDeny}
+
+func policyChecks(s model.State, b model.BucketState) []model.Check {
+	f := b.Policy
+	if f.IsUnreadable() {
+		out := make([]model.Check, 0, len(policyIDs))
+		for _, id := range policyIDs {
+			out = append(out, unreadable(id, b.Name, "the bucket policy", f))
+		}
+		return out
+	}
+	if f.IsAbsent() {
+		return noPolicyChecks(s.Settings, b)
+	}
+	pol, err := policy.Parse(f.Value)
+	if err != nil {
+		out := make([]model.Check, 0, len(policyIDs))
+		for _, id := range policyIDs {
+			c := newCheck(id, b.Name, model.Unknown, "the bucket policy could not be analysed")
+			c.Detail = err.Error() + "\n" + indentJSON(f.Value)
+			out = append(out, c)
+		}
+		return out
+	}
+	region := s.Settings.EffectiveRegion()
+	if b.Region.IsPresent() {
+		region = normRegion(b.Region.Value)
+	}
+	a := policyAnalysis{
+		s: s.Settings, bucket: b, pol: pol, caller: slateoCaller(s.Settings),
+		ctx:      s3Context(s.Settings, region, s.Caller),
+		restrict: b.PublicAccessBlock.IsPresent() && b.PublicAccessBlock.Value.RestrictPublicBuckets,
+	}
+	return []model.Check{a.principal(), a.actions(), a.resources(), a.deny()}
+}
+
+func noPolicyChecks(s model.Settings, b model.BucketState) []model.Check {
+	fix := bucketPolicyFix(b.Name, s.OrgSlug)
+	detail := "GetBucketPolicy: " + b.Policy.Reason + "."
+	mk := func(id, summary string) model.Check {
+		return withFix(newCheck(id, b.Name, model.Fail, summary), detail, fix)
+	}
+	return []model.Check{
+		mk(IDPolicyPrincipal, "bucket has no policy, so the org role has no access"),
+		mk(IDPolicyActions, "bucket has no policy: none of the six actions is allowed"),
+		mk(IDPolicyResources, "bucket has no policy: neither the bucket nor its objects are granted"),
+		pass(IDPolicyDeny, b.Name, "no bucket policy, so no statement denies the org role", detail),
+	}
+}
+
+func (a policyAnalysis) principal() model.Check {
+	id, name, role := IDPolicyPrincipal, a.bucket.Name, a.s.RoleARN()
+	var account, public []policy.Statement
+	for _, st := range a.pol.Statements {
+		if !st.IsAllow() {
+			continue
+		}
+		t, via, _ := policy.PrincipalMatch(st, a.caller)
+		switch {
+		case t == policy.Yes && via == policy.ViaRole:
+			return pass(id, name, "an Allow statement names the org role "+role,
+				st.Label()+": "+st.Raw)
+		case t == policy.Yes && via == policy.ViaAccount:
+			account = append(account, st)
+		case t == policy.Yes && st.Public():
+			public = append(public, st)
+		}
+	}
+	fix := bucketPolicyFix(name, a.s.OrgSlug)
+	if len(account) > 0 {
+		c := newCheck(id, name, model.Warn, "the policy grants Slateo's whole account "+
+			model.SlateoAccountID+", not the org role")
+		return withFix(c, statementsText(account)+"\nA grant to the account (root or bare "+
+			"id) lets Slateo's own IAM decide which of its roles may use your bucket: the "+
+			"role of every Slateo customer could be allowed, not just "+role+".", fix)
+	}
+	if len(public) > 0 {
+		return a.publicPrincipal(public, fix)
+	}
+	c := newCheck(id, name, model.Fail, "no Allow statement names the org role "+role)
+	return withFix(c, principalHints(a.pol, a.s)+"\nExpected principal: "+
+		`{"AWS": "`+role+`"}`, fix)
+}
+
+func (a policyAnalysis) publicPrincipal(public []policy.Statement, fix string) model.Check {
+	id, name := IDPolicyPrincipal, a.bucket.Name
+	if a.restrict {
+		c := newCheck(id, name, model.Fail, "the policy grants everyone (\"*\"), which "+
+			"RestrictPublicBuckets limits to your own account: the org role is not named")
+		return withFix(c, statementsText(public), fix)
+	}
+	c := newCheck(id, name, model.Fail, "the policy makes the bucket public instead of "+
+		"naming the org role")
+	return withFix(c, statementsText(public)+"\nAnyone on the internet can use these grants.",
+		fix)
+}
+
+// principalHints explains what the Allow statements name instead of the org role.
+func principalHints(pol policy.Policy, s model.Settings) string {
+	var lines []string
+	for _, st := range pol.Statements {
+		if !st.IsAllow() {
+			continue
+		}
+		for _, v := range st.NamesAWS() {
+			lines = append(lines, fmt.Sprintf("%s names %s%s", st.Label(), v, principalHint(v, s)))
+		}
+		for typ, vals := range st.Principal.Values {
+			if typ != "AWS" {
+				lines = append(lines, fmt.Sprintf("%s names %s %s", st.Label(), typ,
+					strings.Join(vals, ", ")))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return "No Allow statement names any AWS principal."
+	}
+	return strings.Join(lines, "\n")
+}
+
+func principalHint(v string, s model.Settings) string {
+	want := s.RoleARN()
+	acct, name, isRole := strings.Cut(strings.TrimPrefix(v, "arn:aws:iam::"), ":role/")
+	switch {
+	case strings.HasPrefix(v, "AROA") || strings.HasPrefix(v, "AIDA"):
+		return ": a unique id, which S3 shows when the named role was deleted; name the " +
+			"role by its ARN again"
+	case !isRole:
+		return ""
+	case acct != model.SlateoAccountID && name == model.RoleName(s.OrgSlug):
+		return ": the right role name in the wrong account (Slateo's is " +
+			model.SlateoAccountID + ")"
+	case strings.HasPrefix(name, model.RoleNamePrefix) && acct == model.SlateoAccountID:
+		return fmt.Sprintf(": the role of org %q, not of %q", strings.TrimPrefix(name,
+			model.RoleNamePrefix), s.OrgSlug)
+	case model.NearName(v, want):
+		return ": close to, but not exactly, " + want
+	}
+	return ""
+}
+
+func statementsText(sts []policy.Statement) string {
+	lines := make([]string, len(sts))
+	for i, st := range sts {
+		lines[i] = st.Label() + ": " + st.Raw
+	}
+	return strings.Join(lines, "\n")
+}
+
+// allowOutcome is what the Allow statements alone say about one need.
+type allowOutcome struct {
+	n       need
+	m       policy.Match
+	blocked bool
+}
+
+func (a policyAnalysis) allowed(n need) allowOutcome {
+	d := policy.Evaluate(a.pol, a.request(n))
+	o := allowOutcome{n: n, m: d.Allow}
+	if o.m.Result == policy.Yes && o.m.Via == policy.ViaAnyone && a.restrict &&
+		o.m.Statement.Public() {
+		o.blocked = true
+	}
+	return o
+}
+
+func (a policyAnalysis) actions() model.Check {
+	id, name := IDPolicyActions, a.bucket.Name
+	var missing, maybe, account []string
+	var reasons []string
+	for _, n := range bucketNeeds(a.s, name) {
+		o := a.allowed(n)
+		switch {
+		case o.m.Result == policy.No || o.blocked:
+			missing = append(missing, n.action)
+		case o.m.Result == policy.Maybe:
+			maybe = append(maybe, n.action)
+			reasons = append(reasons, o.m.Reasons...)
+		case o.m.Via == policy.ViaAccount:
+			account = append(account, n.action)
+		}
+	}
+	fix := bucketPolicyFix(name, a.s.OrgSlug)
+	switch {
+	case len(missing) > 0:
+		c := newCheck(id, name, model.Fail, "the org role is not allowed "+
+			strings.Join(missing, ", "))
+		return withFix(c, a.needsText(), fix)
+	case len(maybe) > 0:
+		c := newCheck(id, name, model.Warn, "cannot tell whether the org role may "+
+			strings.Join(maybe, ", "))
+		return withFix(c, strings.Join(dedupe(reasons), "\n"), fix)
+	case len(account) > 0:
+		c := newCheck(id, name, model.Warn, "all six actions are allowed, but only through "+
+			"the grant to Slateo's whole account")
+		return withFix(c, a.needsText(), fix)
+	}
+	return pass(id, name, "the org role is allowed all six required actions", a.needsText())
+}
+
+// needsText lists, per required action, which statement allows it.
+func (a policyAnalysis) needsText() string {
+	var lines []string
+	for _, n := range bucketNeeds(a.s, a.bucket.Name) {
+		o := a.allowed(n)
+		var how string
+		switch {
+		case o.blocked:
+			how = "granted only to everyone (\"*\"), which RestrictPublicBuckets blocks"
+		case o.m.Result == policy.Yes:
+			how = "allowed by " + o.m.Statement.Label()
+		case o.m.Result == policy.Maybe:
+			how = "maybe allowed by " + o.m.Statement.Label()
+		default:
+			how = "NOT allowed"
+		}
+		lines = append(lines, fmt.Sprintf("%s on %s: %s", n.action, n.resource, how))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
