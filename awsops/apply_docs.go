@@ -113,8 +113,10 @@ func kmsRegion(region string) func(*kms.Options) {
 	}
 }
 
-// readDocument reads the current document a change of kind replaces; "" means none exists.
-func (a *Applier) readDocument(ctx context.Context, kind, target, region string) (
+// ReadDocument reads the current document of kind (KindBucketPolicy, KindCORS, ...) on
+// target, a bucket or key ARN in region, in the form Change.Before holds it; "" means none
+// exists.
+func (a *Applier) ReadDocument(ctx context.Context, kind, target, region string) (
 	string, error) {
 	ctx, cancel := a.call(ctx)
 	defer cancel()

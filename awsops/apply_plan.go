@@ -129,7 +129,7 @@ func (p bucketPlanner) read(ctx context.Context, kind string) (string, error) {
 	if !p.exists {
 		return "", nil
 	}
-	return p.a.readDocument(ctx, kind, p.bucket, p.region)
+	return p.a.ReadDocument(ctx, kind, p.bucket, p.region)
 }
 
 func (p bucketPlanner) change(kind, before, after string) Change {
@@ -226,7 +226,7 @@ func (a *Applier) planKey(ctx context.Context, s model.Settings) ([]Change, erro
 		return []Change{c}, nil
 	}
 
-	before, err := a.readDocument(ctx, KindKeyPolicy, keyARN, region)
+	before, err := a.ReadDocument(ctx, KindKeyPolicy, keyARN, region)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (a *Applier) Apply(ctx context.Context, settings model.Settings, change Cha
 	if err := checkSize(change); err != nil {
 		return ApplyResult{}, err
 	}
-	current, err := a.readDocument(ctx, change.Kind, change.Target, change.Region)
+	current, err := a.ReadDocument(ctx, change.Kind, change.Target, change.Region)
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("%s: %w", change.Title, err)
 	}

@@ -139,7 +139,7 @@ func (a *Applier) PlanRestore(ctx context.Context, backupFile string) (Change, e
 	if err != nil {
 		return Change{}, err
 	}
-	current, err := a.readDocument(ctx, b.Kind, b.Target, b.Region)
+	current, err := a.ReadDocument(ctx, b.Kind, b.Target, b.Region)
 	if err != nil {
 		return Change{}, fmt.Errorf("restoring %s: %w", backupFile, err)
 	}

@@ -226,7 +226,7 @@ func PromoteCORSRule(rules []CORSRule, desired CORSRule, slug string) ([]CORSRul
 	out = append(out, rules[ours])
 	out = append(out, rules[first:ours]...)
 	out = append(out, rules[ours+1:]...)
-	notes = append(notes, fmt.Sprintf("Slateo's rule moves to position %d, before rule %d; "+
-		"only GET and HEAD from Slateo's origins change hands", first+1, first+1))
+	notes = append(notes, fmt.Sprintf("so Slateo's rule moves ahead of it, to position %d; "+
+		"only GET and HEAD from Slateo's origins change hands", first+1))
 	return out, notes
 }
