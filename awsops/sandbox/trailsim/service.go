@@ -113,10 +113,15 @@ var writes = map[string]bool{
 	"CreateTrail": true, "StartLogging": true, "StopLogging": true, "PutEventSelectors": true,
 }
 
-// Operation names the CloudTrail operation of a request, from its X-Amz-Target header.
+// Operation names the CloudTrail operation of a request, from its X-Amz-Target header. The
+// AWS CLI sends the full prefix; the Go SDK v2 sends only "CloudTrail_20131101.<Op>".
 func (s *Service) Operation(r *http.Request) (string, string) {
-	return strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix), ""
+	target := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+	return strings.TrimPrefix(target, shortTargetPrefix), ""
 }
+
+// shortTargetPrefix is the X-Amz-Target prefix the Go SDK v2 sends.
+const shortTargetPrefix = "CloudTrail_20131101."
 
 // ServeHTTP answers one CloudTrail request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
