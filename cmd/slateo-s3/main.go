@@ -26,7 +26,7 @@ func main() {
 // run dispatches to a subcommand and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return runDefault(args, stdout, stderr)
+		return runConsole(args, stdout, stderr)
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -58,6 +58,10 @@ Usage:
   slateo-s3 [--sandbox] [flags]        the console
   slateo-s3 check [--json] [flags]     the checklist once (exit 0 ok, 1 failure,
                                        2 invalid input, 3 unknown without failure)
+  slateo-s3 plan [flags]               the AWS CLI commands and documents that would converge
+  slateo-s3 apply [--yes] [--dry-run]  write the plan, after showing it and asking
+  slateo-s3 restore FILE [--yes]       put a backed-up document back
+  slateo-s3 events [--since 24h]       CloudTrail denials and their diagnosis
   slateo-s3 sandbox [flags]            run the local AWS sandbox in the foreground
   slateo-s3 <command> --help           the flags of one command
 
@@ -97,16 +101,4 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 		return exitUsage, false
 	}
 	return exitOK, true
-}
-
-// runDefault handles `slateo-s3 [flags]` while the console is not part of the build: it
-// lists the commands.
-func runDefault(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		printUsage(stdout)
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "slateo-s3: the console is not available in this build\n\n")
-	printUsage(stderr)
-	return exitUsage
 }
