@@ -6,7 +6,8 @@ import (
 )
 
 // The methods here change a bucket's state; both the Go API and the HTTP handlers call them.
-// Each takes s.mu itself and calls env.Changed after a change.
+// Each takes s.mu itself and calls env.Changed after a change, without holding s.mu, since
+// Changed may read the whole state back.
 
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -17,8 +18,8 @@ func (s *Service) createBucket(name, region, constraint, ownership string) *Erro
 		return errInvalidBucketName(name)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, ok := s.buckets[name]; ok {
+		s.mu.Unlock()
 		return newError(http.StatusConflict, "BucketAlreadyOwnedByYou",
 			"Your previous request to create the named bucket succeeded and you already "+
 				"own it.", bucketElement(name))
@@ -33,6 +34,7 @@ func (s *Service) createBucket(name, region, constraint, ownership string) *Erro
 		Ownership:         ownership,
 		Objects:           map[string]*object{},
 	}
+	s.mu.Unlock()
 	s.env.Changed()
 	return nil
 }

@@ -69,6 +69,9 @@ type object struct {
 	SSEKey       string            `json:"sseKey,omitempty"`
 }
 
+// Service is one of the sandbox's services.
+var _ simcore.Service = (*Service)(nil)
+
 // New returns an S3 with no buckets, serving env's account.
 func New(env simcore.Env) *Service {
 	if env.Changed == nil {
@@ -128,6 +131,12 @@ func (s *Service) lookup(name string) (*bucket, *Error) {
 		return nil, errNoSuchBucket(name)
 	}
 	return b, nil
+}
+
+// BucketExists reports whether a bucket exists, for services that refer to buckets.
+func (s *Service) BucketExists(name string) bool {
+	_, ok := s.BucketRegion(name)
+	return ok
 }
 
 // BucketRegion returns the region a bucket lives in, for scenarios and tests.
