@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
+
+	"slateo-s3/awsops"
+	"slateo-s3/model"
+	"slateo-s3/ui"
+)
+
+// consoleOptions are the flags of the console, the default command.
+type consoleOptions struct {
+	settings *settingsFlags
+	refresh  time.Duration
+	logFile  string
+}
+
+// runConsole opens the interactive console: `slateo-s3 [--sandbox] [flags]`. Incomplete
+// settings are not an error here: the console opens on its settings form.
+func runConsole(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("slateo-s3", "slateo-s3 [--sandbox] [flags]", stderr)
+	o := consoleOptions{settings: bindSettings(fs)}
+	fs.DurationVar(&o.refresh, "refresh", ui.DefaultRefresh,
+		"re-read AWS this often on the checklist (0 turns auto-refresh off)")
+	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+
+	s, err := o.settings.resolve()
+	var invalid *model.ValidationError
+	if err != nil && !errors.As(err, &invalid) {
+		fmt.Fprintf(stderr, "slateo-s3: %v\n", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := o.run(ctx, s, stdout); err != nil {
+		fmt.Fprintf(stderr, "slateo-s3: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// run wires the console: the call log, the sandbox when asked, saving, and the program.
+func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Writer) error {
+	callLog := &awsops.CallLog{}
+	if o.logFile != "" {
+		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("opening the log file: %w", err)
+		}
+		defer f.Close()
+		callLog.Sink = f
+	}
+
+	copts := awsops.ConnectOptions{Log: callLog}
+	uopts := ui.Options{Settings: s, Log: callLog, Refresh: o.refresh, Context: ctx}
+	if o.refresh == 0 {
+		uopts.Refresh = -1
+	}
+	if o.settings.embedded.enabled {
+		url, closeSandbox, err := o.settings.embedded.start()
+		if err != nil {
+			return err
+		}
+		defer closeSandbox()
+		uopts.Settings.EndpointURL = url
+		uopts.Sandbox = true
+		copts.Credentials = sandboxCredentials()
+	} else {
+		uopts.SaveSettings = o.saver()
+	}
+	uopts.Connect = func(ctx context.Context, s model.Settings) (ui.Backend, error) {
+		session, err := awsops.Connect(ctx, s, copts)
+		if err != nil {
+			return nil, err
+		}
+		return session, nil
+	}
+	terminalOptions(&uopts)
+
+	p := tea.NewProgram(ui.New(uopts), tea.WithAltScreen(), tea.WithContext(ctx),
+		tea.WithOutput(stdout))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("running the console: %w", err)
+	}
+	return nil
+}
+
+// saver stores the form's settings in the config file the settings were loaded from.
+func (o consoleOptions) saver() func(model.Settings) error {
+	return func(s model.Settings) error {
+		path := o.settings.config
+		if path == "" {
+			p, err := o.settings.configPath()
+			if err != nil {
+				return err
+			}
+			path = p
+		}
+		return model.SaveConfig(path, s)
+	}
+}
+
+// terminalOptions reads what the console needs to know about the terminal: NO_COLOR, a
+// multiplexer between it and the real terminal, and where clipboard sequences can go.
+func terminalOptions(o *ui.Options) {
+	if v, ok := os.LookupEnv("NO_COLOR"); ok && v != "" {
+		o.NoColor = true
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	switch {
+	case os.Getenv("TMUX") != "":
+		o.Multiplexer = "tmux"
+	case strings.HasPrefix(os.Getenv("TERM"), "screen"):
+		o.Multiplexer = "screen"
+	}
+	if term.IsTerminal(os.Stderr.Fd()) {
+		o.Clipboard = os.Stderr
+	}
+}

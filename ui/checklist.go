@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"slateo-s3/model"
+)
+
+// checklistModel is the live checklist: one row per bucket and check, and a detail pane
+// with what the check verifies, what was found and the exact fix.
+type checklistModel struct {
+	c *common
+	// rows index c.checks: all of them, or only the problems when problemsOnly is set.
+	rows         []int
+	problemsOnly bool
+	cursor       int
+	offset       int
+	detailFocus  bool
+	detail       viewport.Model
+}
+
+func newChecklistModel(c *common) checklistModel {
+	m := checklistModel{c: c, detail: viewport.New(c.bodyW, 1)}
+	return m.rebuild()
+}
+
+// isProblem reports whether a check needs the admin's attention.
+func isProblem(s model.Status) bool {
+	return s == model.Fail || s == model.Warn || s == model.Unknown
+}
+
+// rebuild recomputes the visible rows after new checks or a filter change, keeping the
+// cursor on the same check where it still exists.
+func (m checklistModel) rebuild() checklistModel {
+	var keep model.Check
+	if m.cursor < len(m.rows) && m.rows[m.cursor] < len(m.c.checks) {
+		keep = m.c.checks[m.rows[m.cursor]]
+	}
+	m.rows = m.rows[:0:0]
+	for i, ch := range m.c.checks {
+		if !m.problemsOnly || isProblem(ch.Status) {
+			m.rows = append(m.rows, i)
+		}
+	}
+	m.cursor = 0
+	for r, i := range m.rows {
+		if ch := m.c.checks[i]; ch.ID == keep.ID && ch.Bucket == keep.Bucket {
+			m.cursor = r
+		}
+	}
+	return m.scroll().resize()
+}
+
+// listHeight is how many rows the list shows; the detail pane takes the rest.
+func (m checklistModel) listHeight() int {
+	return max((m.c.bodyH-3)/2, 2)
+}
+
+// resize fits the detail pane to the body and refills it.
+func (m checklistModel) resize() checklistModel {
+	m.detail.Width = m.c.bodyW
+	m.detail.Height = max(m.c.bodyH-m.listHeight()-3, 1)
+	m.detail.SetContent(m.detailText())
+	return m.scroll()
+}
+
+// scroll keeps the cursor inside the visible window of rows.
+func (m checklistModel) scroll() checklistModel {
+	n := m.listHeight()
+	m.offset = min(m.offset, max(len(m.rows)-n, 0))
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+n {
+		m.offset = m.cursor - n + 1
+	}
+	return m
+}
+
+func (m checklistModel) keys() []key.Binding {
+	k := m.c.keys
+	return []key.Binding{k.Up, k.Down, k.Tab, k.Filter, k.Copy, k.Refresh, k.Pause}
+}
+
+func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case inspectedMsg:
+		return m.rebuild(), nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m checklistModel) onKey(msg tea.KeyMsg) (checklistModel, tea.Cmd) {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Tab):
+		m.detailFocus = !m.detailFocus
+		return m, nil
+	case key.Matches(msg, k.Filter):
+		m.problemsOnly = !m.problemsOnly
+		return m.rebuild(), nil
+	case key.Matches(msg, k.Copy):
+		return m, m.copyFix()
+	case key.Matches(msg, k.Back) && m.detailFocus:
+		m.detailFocus = false
+		return m, nil
+	}
+	if m.detailFocus {
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.Update(msg)
+		return m, cmd
+	}
+	return m.move(msg), nil
+}
+
+func (m checklistModel) move(msg tea.KeyMsg) checklistModel {
+	k := m.c.keys
+	last := max(len(m.rows)-1, 0)
+	switch {
+	case key.Matches(msg, k.Up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(m.cursor+1, last)
+	case key.Matches(msg, k.PageUp):
+		m.cursor = max(m.cursor-m.listHeight(), 0)
+	case key.Matches(msg, k.PageDown):
+		m.cursor = min(m.cursor+m.listHeight(), last)
+	default:
+		return m
+	}
+	m.detail.GotoTop()
+	return m.scroll().resize()
+}
+
+// selected returns the check under the cursor.
+func (m checklistModel) selected() (model.Check, bool) {
+	if m.cursor >= len(m.rows) || m.rows[m.cursor] >= len(m.c.checks) {
+		return model.Check{}, false
+	}
+	return m.c.checks[m.rows[m.cursor]], true
+}
+
+func (m checklistModel) copyFix() tea.Cmd {
+	ch, ok := m.selected()
+	if !ok || ch.Fix == "" {
+		return func() tea.Msg { return noticeMsg("nothing to copy: this check has no fix") }
+	}
+	return m.c.clip.copyCmd("the fix for "+ch.ID, model.Clean(ch.Fix, true))
+}
+
+func (m checklistModel) view() string {
+	st := m.c.styles
+	switch {
+	case !m.c.hasState && len(validate(m.c.settings)) > 0:
+		return "The settings are incomplete. Press 1 to fill them in."
+	case !m.c.hasState && m.c.inspectErr != nil:
+		return st.errorText.Render(wrap("✗ "+model.CleanLine(m.c.inspectErr.Error()),
+			m.c.bodyW)) + "\n\nCheck your AWS credentials or profile, then press r to retry."
+	case !m.c.hasState:
+		return "Reading both buckets from AWS…"
+	case len(m.rows) == 0 && m.problemsOnly:
+		return st.status[model.Pass].Render("✓ no problems") +
+			st.subtle.Render(" — press / to show every check")
+	}
+	var b strings.Builder
+	b.WriteString(m.titleLine() + "\n")
+	end := min(m.offset+m.listHeight(), len(m.rows))
+	for r := m.offset; r < end; r++ {
+		b.WriteString(m.rowView(r) + "\n")
+	}
+	for r := end - m.offset; r < m.listHeight(); r++ {
+		b.WriteString("\n")
+	}
+	b.WriteString(m.paneTitle() + "\n")
+	b.WriteString(m.detail.View())
+	return b.String()
+}
+
+func (m checklistModel) titleLine() string {
+	st := m.c.styles
+	filter := "all checks"
+	if m.problemsOnly {
+		filter = "problems only"
+	}
+	pos := fmt.Sprintf("%d/%d", min(m.cursor+1, len(m.rows)), len(m.rows))
+	head := st.subtle.Render(padRight("status", 10) + padRight("bucket", 9) +
+		padRight("check", 20) + "summary")
+	return spread(head, st.subtle.Render(filter+" · "+pos), m.c.bodyW)
+}
+
+// rowView renders one row: only rows in the visible window are ever rendered.
+func (m checklistModel) rowView(r int) string {
+	ch := m.c.checks[m.rows[r]]
+	st := m.c.styles
+	text := padRight(m.c.bucketLabel(ch.Bucket), 9) + padRight(model.CleanLine(ch.ID), 20) +
+		model.CleanLine(ch.Summary)
+	if r == m.cursor {
+		marker := "›"
+		if m.detailFocus {
+			marker = " "
+		}
+		return truncate(st.statusLabel(ch.Status)+" "+
+			st.selected.Render(padRight(marker+text, m.c.bodyW-10)), m.c.bodyW)
+	}
+	return truncate(st.statusLabel(ch.Status)+"  "+text, m.c.bodyW)
+}
+
+func (m checklistModel) paneTitle() string {
+	st := m.c.styles
+	title := "details"
+	if ch, ok := m.selected(); ok {
+		title = "details of " + model.CleanLine(ch.ID)
+		if ch.Bucket != "" {
+			title += " on " + m.c.bucketLabel(ch.Bucket) + " bucket " + model.CleanLine(ch.Bucket)
+		}
+	}
+	hint := "tab: scroll details"
+	if m.detailFocus {
+		title, hint = st.focused.Render("▸ "+title), "tab/esc: back to the list"
+	}
+	line := "── " + title + " "
+	return spread(st.border.Render(line), st.subtle.Render(hint), m.c.bodyW)
+}
+
+// detailText is the detail pane of the selected check, wrapped to the pane.
+func (m checklistModel) detailText() string {
+	ch, ok := m.selected()
+	if !ok {
+		return ""
+	}
+	st := m.c.styles
+	w := max(m.c.bodyW-2, 20)
+	var parts []string
+	parts = append(parts, st.statusLabel(ch.Status)+" "+wrap(model.CleanLine(ch.Summary), w-10))
+	if d := describe(ch.ID); d != "" {
+		parts = append(parts, st.subtle.Render(wrap(d, w)))
+	}
+	if ch.Detail != "" {
+		parts = append(parts, st.bold.Render("Found:"), indent(model.Clean(ch.Detail, true), w))
+	}
+	if ch.Fix != "" {
+		parts = append(parts, st.bold.Render("Fix (c to copy):"),
+			st.code.Render(indent(model.Clean(ch.Fix, true), w)))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// indent wraps text to width and indents it by two spaces.
+func indent(s string, width int) string {
+	lines := strings.Split(wrap(s, width-2), "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,16 @@
+package ui
+
+import (
+	"slateo-s3/diagnostics"
+	"slateo-s3/model"
+)
+
+// checklist computes the checks of a state; it is pure and cheap, so commands call it.
+func checklist(s model.State) []model.Check {
+	return diagnostics.Checklist(s)
+}
+
+// describe says what a check verifies, for the detail pane.
+func describe(id string) string {
+	return diagnostics.Describe(id)
+}

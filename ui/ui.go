@@ -1,0 +1,449 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"slateo-s3/model"
+)
+
+// DefaultRefresh is how often the checklist re-reads AWS when Options.Refresh is zero.
+const DefaultRefresh = 30 * time.Second
+
+// inspectTimeout bounds one whole inspection; each single call has its own shorter timeout.
+const inspectTimeout = 90 * time.Second
+
+// Options configure the console.
+type Options struct {
+	// Settings are the starting settings (flags, environment, saved config file).
+	Settings model.Settings
+	// Connect builds the AWS access for the settings; it runs again when the user changes
+	// the profile, region or endpoint. Required.
+	Connect Connector
+	// Log is the call log the backend records into (an *awsops.CallLog); the command log
+	// screen shows it.
+	Log CallSource
+	// SaveSettings stores the settings the user saved in the form; nil disables saving.
+	SaveSettings func(model.Settings) error
+	// Refresh is the auto-refresh interval of the checklist; 0 means DefaultRefresh, a
+	// negative value turns auto-refresh off.
+	Refresh time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Clipboard receives the OSC 52 sequences that copy text; nil disables copying.
+	Clipboard io.Writer
+	// Multiplexer is "tmux" or "screen" when the console runs inside one.
+	Multiplexer string
+	// WritesAllowed says whether the console may change AWS; the header shows it.
+	WritesAllowed bool
+	// Sandbox marks a session against the embedded sandbox in the header.
+	Sandbox bool
+	// NoColor renders without colour (NO_COLOR); statuses keep their glyphs and words.
+	NoColor bool
+	// Context bounds all the console's AWS work; nil means context.Background.
+	Context context.Context
+}
+
+// screen names one of the console's screens.
+type screen int
+
+// The screens in tab-bar order; the number keys 1–5 jump to them.
+const (
+	settingsScreen screen = iota
+	wizardScreen
+	checklistScreen
+	runbookScreen
+	logScreen
+	screenCount
+)
+
+var screenNames = [screenCount]string{"Settings", "Setup", "Checks", "Troubleshoot", "Log"}
+
+// Model is the root of the console. Create it with New and run it with tea.NewProgram.
+type Model struct {
+	c      *common
+	opts   Options
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	active   screen
+	settings settingsModel
+	wizard   wizardModel
+	checks   checklistModel
+	runbooks runbookModel
+	log      logModel
+
+	help     help.Model
+	spinner  spinner.Model
+	fullHelp bool
+
+	// gen numbers inspections so that a result for old settings is dropped.
+	gen         int
+	refreshing  bool
+	paused      bool
+	refreshedAt time.Time
+	notice      string
+	quitting    bool
+	// tickEvery is the clock's period; tests that drive the model by hand turn it off.
+	tickEvery time.Duration
+}
+
+// Messages the console sends itself. None leaves the package.
+type (
+	inspectedMsg struct {
+		gen     int
+		backend Backend
+		state   model.State
+		checks  []model.Check
+		err     error
+	}
+	clockMsg         time.Time
+	switchScreenMsg  screen
+	refreshMsg       struct{}
+	noticeMsg        string
+	settingsSavedMsg model.Settings
+)
+
+// New builds the console. It starts on the settings form when the settings are not yet
+// valid, and on the checklist otherwise.
+func New(o Options) Model {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Refresh == 0 {
+		o.Refresh = DefaultRefresh
+	}
+	parent := o.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	c := &common{
+		width: 80, height: 24,
+		styles:   newStyles(o.NoColor),
+		keys:     newKeyMap(),
+		now:      o.Now,
+		settings: o.Settings,
+		save:     o.SaveSettings,
+		clip:     clipboard{out: o.Clipboard, mux: o.Multiplexer},
+		ctx:      ctx,
+	}
+	m := Model{
+		c: c, opts: o, ctx: ctx, cancel: cancel,
+		settings:  newSettingsModel(c),
+		wizard:    newWizardModel(c),
+		checks:    newChecklistModel(c),
+		runbooks:  newRunbookModel(c),
+		log:       newLogModel(c, o.Log),
+		help:      help.New(),
+		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		tickEvery: time.Second,
+	}
+	m.active = checklistScreen
+	if len(validate(o.Settings)) > 0 {
+		m.active = settingsScreen
+	}
+	m.layout()
+	return m
+}
+
+// Init starts the clock and, when the settings are usable, the first inspection.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.tick()}
+	if len(validate(m.c.settings)) == 0 {
+		cmds = append(cmds, func() tea.Msg { return refreshMsg{} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// tick schedules the next clock message, which updates "refreshed 3s ago" and starts the
+// auto-refresh when due.
+func (m Model) tick() tea.Cmd {
+	if m.tickEvery <= 0 {
+		return nil
+	}
+	return tea.Tick(m.tickEvery, func(t time.Time) tea.Msg { return clockMsg(t) })
+}
+
+// Update routes messages: the root handles sizes, global keys, the clock and inspection
+// results, and hands the rest to the screens.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case clockMsg:
+		return m.onClock()
+	case refreshMsg:
+		return m.startRefresh()
+	case inspectedMsg:
+		return m.onInspected(msg)
+	case switchScreenMsg:
+		return m.switchTo(screen(msg))
+	case noticeMsg:
+		m.notice = string(msg)
+		return m, nil
+	case settingsSavedMsg:
+		return m.onSettingsSaved(model.Settings(msg))
+	case spinner.TickMsg:
+		if !m.refreshing {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	}
+	return m.forward(msg)
+}
+
+// forward gives a message that the root does not handle to every screen; each screen
+// ignores what is not its own.
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds [5]tea.Cmd
+	m.settings, cmds[0] = m.settings.update(msg)
+	m.wizard, cmds[1] = m.wizard.update(msg)
+	m.checks, cmds[2] = m.checks.update(msg)
+	m.runbooks, cmds[3] = m.runbooks.update(msg)
+	m.log, cmds[4] = m.log.update(msg)
+	return m, tea.Batch(cmds[:]...)
+}
+
+func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	if key.Matches(msg, k.ForceQ) {
+		return m.quit()
+	}
+	if m.active == settingsScreen {
+		// The form takes every printable key, so global letter keys do not apply there.
+		return m.updateActive(msg)
+	}
+	m.notice = ""
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.fullHelp = !m.fullHelp
+		m.layout()
+		return m, nil
+	case key.Matches(msg, k.Screens):
+		return m.switchTo(screen(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Refresh):
+		return m.startRefresh()
+	case key.Matches(msg, k.Pause):
+		m.paused = !m.paused
+		return m, nil
+	}
+	return m.updateActive(msg)
+}
+
+func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.active {
+	case settingsScreen:
+		m.settings, cmd = m.settings.update(msg)
+	case wizardScreen:
+		m.wizard, cmd = m.wizard.update(msg)
+	case checklistScreen:
+		m.checks, cmd = m.checks.update(msg)
+	case runbookScreen:
+		m.runbooks, cmd = m.runbooks.update(msg)
+	case logScreen:
+		m.log, cmd = m.log.update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.cancel()
+	m.quitting = true
+	return m, tea.Quit
+}
+
+// switchTo changes screen; leaving the troubleshooting screen cancels its probes.
+func (m Model) switchTo(s screen) (tea.Model, tea.Cmd) {
+	if s < 0 || s >= screenCount || s == m.active {
+		return m, nil
+	}
+	if m.active == runbookScreen {
+		m.runbooks = m.runbooks.stop()
+	}
+	m.active = s
+	var cmd tea.Cmd
+	switch s {
+	case settingsScreen:
+		m.settings, cmd = m.settings.enter()
+	case logScreen:
+		m.log = m.log.reload()
+	}
+	return m, cmd
+}
+
+func (m Model) onClock() (tea.Model, tea.Cmd) {
+	cmds := []tea.Cmd{m.tick()}
+	if m.active == logScreen {
+		m.log = m.log.reload()
+	}
+	due := m.c.hasState && m.opts.Refresh > 0 &&
+		m.c.now().Sub(m.refreshedAt) >= m.opts.Refresh
+	if due && !m.paused && !m.refreshing {
+		next, cmd := m.startRefresh()
+		return next, tea.Batch(append(cmds, cmd)...)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// startRefresh runs one inspection in the background, unless one is running or the
+// settings cannot be used yet.
+func (m Model) startRefresh() (tea.Model, tea.Cmd) {
+	if m.refreshing || m.opts.Connect == nil || len(validate(m.c.settings)) > 0 {
+		return m, nil
+	}
+	m.gen++
+	m.refreshing = true
+	return m, tea.Batch(
+		inspectCmd(m.ctx, m.c.backend, m.opts.Connect, m.c.settings, m.gen),
+		m.spinner.Tick)
+}
+
+func (m Model) onInspected(msg inspectedMsg) (tea.Model, tea.Cmd) {
+	if msg.gen != m.gen {
+		return m, nil
+	}
+	m.refreshing = false
+	m.refreshedAt = m.c.now()
+	m.c.inspectErr = msg.err
+	if msg.err != nil {
+		return m.forward(msg)
+	}
+	m.c.backend = msg.backend
+	m.c.state, m.c.checks, m.c.hasState = msg.state, msg.checks, true
+	return m.forward(msg)
+}
+
+func (m Model) onSettingsSaved(s model.Settings) (tea.Model, tea.Cmd) {
+	old := m.c.settings
+	if s.Profile != old.Profile || s.EffectiveRegion() != old.EffectiveRegion() ||
+		s.EndpointURL != old.EndpointURL {
+		m.c.backend = nil
+	}
+	m.c.settings = s
+	m.c.state, m.c.checks, m.c.hasState = model.State{}, nil, false
+	m.refreshing = false
+	m.gen++
+	next, cmd := m.startRefresh()
+	nm := next.(Model)
+	nm.notice = "settings saved"
+	nm.forwardReset()
+	after, sw := nm.switchTo(wizardScreen)
+	return after, tea.Batch(cmd, sw)
+}
+
+// forwardReset tells the screens that the settings changed, so old results go.
+func (m *Model) forwardReset() {
+	m.wizard = newWizardModel(m.c)
+	m.checks = newChecklistModel(m.c)
+	m.runbooks = m.runbooks.stop()
+	m.runbooks = newRunbookModel(m.c)
+	m.layout()
+}
+
+// inspectCmd connects when needed, reads AWS and computes the checks, off the UI
+// goroutine; it hands the backend back so the next refresh reuses it.
+func inspectCmd(parent context.Context, b Backend, connect Connector, s model.Settings,
+	gen int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, inspectTimeout)
+		defer cancel()
+		if b == nil {
+			var err error
+			if b, err = connect(ctx, s); err != nil {
+				return inspectedMsg{gen: gen, err: fmt.Errorf("connecting to AWS: %w", err)}
+			}
+		}
+		st := b.Inspect(ctx, s)
+		return inspectedMsg{gen: gen, backend: b, state: st, checks: checklist(st)}
+	}
+}
+
+// layout recomputes the body size after a resize or a help toggle.
+func (m *Model) layout() {
+	m.help.Width = m.c.width
+	m.help.ShowAll = m.fullHelp
+	fixed := headerHeight + 1 + 1 + lipgloss.Height(m.helpView())
+	m.c.bodyW, m.c.bodyH = m.c.width, max(m.c.height-fixed, 3)
+	m.wizard = m.wizard.resize()
+	m.checks = m.checks.resize()
+	m.runbooks = m.runbooks.resize()
+}
+
+// View draws the header, the tab bar, the active screen, the status line and the help.
+func (m Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	body := m.activeView()
+	parts := []string{
+		m.headerView(),
+		m.tabsView(),
+		fitHeight(body, m.c.bodyW, m.c.bodyH),
+		m.statusView(),
+		m.helpView(),
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) activeView() string {
+	switch m.active {
+	case settingsScreen:
+		return m.settings.view()
+	case wizardScreen:
+		return m.wizard.view()
+	case checklistScreen:
+		return m.checks.view()
+	case runbookScreen:
+		return m.runbooks.view()
+	case logScreen:
+		return m.log.view()
+	}
+	return ""
+}
+
+func (m Model) helpView() string {
+	global := []key.Binding{m.c.keys.Screens, m.c.keys.Help, m.c.keys.Quit}
+	var own []key.Binding
+	switch m.active {
+	case settingsScreen:
+		own, global = m.settings.keys(), []key.Binding{m.c.keys.ForceQ}
+	case wizardScreen:
+		own = m.wizard.keys()
+	case checklistScreen:
+		own = m.checks.keys()
+	case runbookScreen:
+		own = m.runbooks.keys()
+	case logScreen:
+		own = m.log.keys()
+	}
+	if m.fullHelp {
+		global = append([]key.Binding{m.c.keys.Refresh, m.c.keys.Pause, m.c.keys.ForceQ},
+			global...)
+	}
+	h := m.help
+	h.ShowAll = m.fullHelp
+	lines := strings.Split(h.View(screenHelp{own: own, global: global}), "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, m.c.width)
+	}
+	return strings.Join(lines, "\n")
+}
