@@ -312,3 +312,13 @@ func ResourceMatch(s Statement, r Request) (Tri, []string) {
 	v := resourceMatch(s, r)
 	return v.t, v.why
 }
+
+// ConditionsMatch decides a statement's Condition block alone for a request context.
+func ConditionsMatch(s Statement, ctx Context) (Tri, []string) {
+	conds := make([]verdict, 0, len(s.Condition))
+	for _, c := range s.Condition {
+		conds = append(conds, evalCondition(c, ctx))
+	}
+	v := and(conds...)
+	return v.t, v.why
+}
