@@ -49,8 +49,11 @@ func run(t *testing.T, s *Service, steps ...step) {
 	t.Helper()
 	for i, st := range steps {
 		region := st.region
-		if region == "" {
+		switch region {
+		case "":
 			region = "us-west-2"
+		case "-":
+			region = ""
 		}
 		w := serve(s, request(st.method, st.target, region, st.body, st.headers...))
 		body := w.Body.String()
