@@ -247,7 +247,7 @@ func (m checklistModel) detailText() string {
 	}
 	if ch.Fix != "" {
 		parts = append(parts, st.bold.Render("Fix (c to copy):"),
-			st.code.Render(indent(model.Clean(ch.Fix, true), w)))
+			st.code.Render(fixText(model.Clean(ch.Fix, true), w)))
 	}
 	return strings.Join(parts, "\n")
 }
@@ -259,4 +259,18 @@ func indent(s string, width int) string {
 		lines[i] = "  " + l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fixText lays out a fix: AWS CLI lines break at spaces with a trailing backslash so that
+// text copied from the screen still runs; other lines (JSON) wrap.
+func fixText(s string, width int) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "aws ") {
+			out = append(out, shellLines(line, width))
+			continue
+		}
+		out = append(out, indent(line, width))
+	}
+	return strings.Join(out, "\n")
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"path"
 	"reflect"
 	"sort"
 	"strconv"
@@ -23,9 +24,10 @@ var cliServices = map[string]string{
 // cliEquivalent renders the AWS CLI v2 command that makes the same call, with the region
 // and, for the sandbox or a proxy, the endpoint.
 func cliEquivalent(c awsops.Call, region, endpoint string) string {
-	service, ok := cliServices[c.Service]
+	name := serviceOf(c)
+	service, ok := cliServices[name]
 	if !ok {
-		service = strings.ToLower(c.Service)
+		service = strings.ToLower(name)
 	}
 	parts := []string{"aws", service, kebab(c.Operation)}
 	parts = append(parts, cliArgs(c.Input)...)
@@ -36,6 +38,28 @@ func cliEquivalent(c awsops.Call, region, endpoint string) string {
 		parts = append(parts, "--endpoint-url", shellQuote(endpoint))
 	}
 	return model.CleanLine(strings.Join(parts, " "))
+}
+
+// serviceOf names the call's service: the SDK's service id, or, when the log has none,
+// the SDK package its input came from (service/cloudtrail gives CloudTrail).
+func serviceOf(c awsops.Call) string {
+	if c.Service != "" {
+		return c.Service
+	}
+	t := reflect.TypeOf(c.Input)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return ""
+	}
+	pkg := path.Base(t.PkgPath())
+	for id := range cliServices {
+		if strings.EqualFold(id, pkg) {
+			return id
+		}
+	}
+	return pkg
 }
 
 // kebab turns an SDK name such as GetBucketCors or ListObjectsV2 into get-bucket-cors or

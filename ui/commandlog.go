@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -136,8 +137,16 @@ func (m logModel) row(c awsops.Call) string {
 	}
 	return fmt.Sprintf("%s  %-10s %-26s %-25s %s %s",
 		c.Time.Format("15:04:05"),
-		truncate(model.CleanLine(c.Service), 10),
+		truncate(model.CleanLine(serviceOf(c)), 10),
 		truncate(model.CleanLine(c.Operation), 26),
 		truncate(model.CleanLine(c.Target), 25),
-		result, c.Duration.Round(1e6))
+		result, millis(c.Duration))
+}
+
+// millis shows a call's duration in whole milliseconds, the precision that matters here.
+func millis(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1ms"
+	}
+	return fmt.Sprintf("%dms", d.Milliseconds())
 }

@@ -114,12 +114,45 @@ func fitHeight(s string, width, height int) string {
 	return strings.Join(lines, "\n")
 }
 
-// wrap breaks plain text into lines of at most width cells.
+// wrap breaks plain text into lines of at most width cells, only at spaces (never inside
+// a flag or an ARN at a hyphen), keeping each line's indentation; a word wider than the
+// line is cut hard.
 func wrap(s string, width int) string {
-	if width < 10 {
-		width = 10
+	width = max(width, 10)
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		out = append(out, wrapLine(line, width)...)
 	}
-	return ansi.Wrap(s, width, " /,")
+	return strings.Join(out, "\n")
+}
+
+func wrapLine(line string, width int) []string {
+	prefix := line[:len(line)-len(strings.TrimLeft(line, " "))]
+	if len(prefix) > width/2 {
+		prefix = ""
+	}
+	var out []string
+	cur := prefix
+	for _, word := range strings.Fields(line) {
+		ww := ansi.StringWidth(word)
+		switch {
+		case cur == prefix:
+		case ansi.StringWidth(cur)+1+ww <= width:
+			cur += " "
+		default:
+			out = append(out, cur)
+			cur = prefix
+		}
+		for ansi.StringWidth(cur)+ww > width {
+			room := width - ansi.StringWidth(cur)
+			out = append(out, cur+ansi.Truncate(word, room, ""))
+			word = ansi.TruncateLeft(word, room, "")
+			ww = ansi.StringWidth(word)
+			cur = prefix
+		}
+		cur += word
+	}
+	return append(out, cur)
 }
 
 // ago says how long ago t was, coarsely, as a person would.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -101,6 +102,10 @@ func (m runbookModel) update(msg tea.Msg) (runbookModel, tea.Cmd) {
 			return m, nil
 		}
 		m.probes = append(m.probes, msg.result)
+		sort.Slice(m.probes, func(i, j int) bool {
+			a, b := m.probes[i], m.probes[j]
+			return a.origin+" "+a.method < b.origin+" "+b.method
+		})
 		return m.settle(), nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
@@ -245,8 +250,12 @@ func (m runbookModel) stepsText() string {
 	case !m.c.hasState:
 		parts = append(parts, st.subtle.Render("not run yet: press enter"))
 	}
+	probeStep := 0
 	for i, step := range book.Steps {
-		status, evidence := m.stepOutcome(step)
+		status, evidence := m.stepOutcome(step, probeStep)
+		if step.Probe == probeCORS && probeStep == 0 {
+			probeStep = i + 1
+		}
 		head := fmt.Sprintf("%d. %s", i+1, model.CleanLine(step.Title))
 		parts = append(parts, st.statusLabel(status)+" "+st.bold.Render(head))
 		if step.Explain != "" {
@@ -261,7 +270,9 @@ func (m runbookModel) stepsText() string {
 
 // stepOutcome decides a step's status from its linked checks and probes, and lists the
 // evidence: each check's status and summary, each probe's answer, or what to do by hand.
-func (m runbookModel) stepOutcome(step diagnostics.Step) (model.Status, []string) {
+// probeStep is the number of an earlier step that already listed the probe answers, or 0.
+func (m runbookModel) stepOutcome(step diagnostics.Step, probeStep int) (model.Status,
+	[]string) {
 	var statuses []model.Status
 	var evidence []string
 	if m.c.hasState && !m.waiting {
@@ -277,6 +288,9 @@ func (m runbookModel) stepOutcome(step diagnostics.Step) (model.Status, []string
 	if step.Probe == probeCORS {
 		s, ev := m.probeOutcome()
 		statuses = append(statuses, s...)
+		if probeStep > 0 && len(m.probes) > 0 {
+			ev = []string{fmt.Sprintf("the CORS preflights: see step %d", probeStep)}
+		}
 		evidence = append(evidence, ev...)
 	}
 	if step.Probe == probeCloudTrail {

@@ -311,3 +311,25 @@ func TestCommandLogListsCallsAndCopiesCLI(t *testing.T) {
 type fixedCalls struct{ calls []awsops.Call }
 
 func (f *fixedCalls) Calls() []awsops.Call { return f.calls }
+
+func TestWrapBreaksOnlyAtSpaces(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		width int
+		want  string
+	}{
+		{"flags stay whole", "aws s3api create-bucket --create-bucket-configuration x", 30,
+			"aws s3api create-bucket\n--create-bucket-configuration\nx"},
+		{"indent kept", "    \"Action\": \"s3:ListBucket\"", 20,
+			"    \"Action\":\n    \"s3:ListBucket\""},
+		{"long word cut", "abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij\nklmnopqrst\nuvwxyz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := wrap(tt.in, tt.width); got != tt.want {
+				t.Errorf("wrap =\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}

@@ -220,6 +220,14 @@ func (m wizardModel) stepStatus(bucket string, ids []string) (model.Status, stri
 	if !m.c.hasState {
 		return model.Unknown, "not read yet"
 	}
+	if m.step > 0 {
+		for _, ch := range m.c.checksFor("bucket-exists") {
+			if ch.Bucket == bucket && ch.Status != model.Pass {
+				return ch.Status, "the bucket comes first (step 1): " +
+					model.CleanLine(ch.Summary)
+			}
+		}
+	}
 	rank := map[model.Status]int{model.Skip: 0, model.Pass: 1, model.Warn: 2,
 		model.Unknown: 3, model.Fail: 4}
 	worst, why, seen := model.Skip, "", false
