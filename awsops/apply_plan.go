@@ -51,7 +51,10 @@ func (a *Applier) Plan(ctx context.Context, settings model.Settings,
 
 func (a *Applier) planBucket(ctx context.Context, settings model.Settings, bucket string,
 	purpose model.Purpose, opts PlanOptions) ([]Change, error) {
-	region, exists, refusal := a.bucketRegion(ctx, bucket, settings.EffectiveRegion())
+	region, exists, refusal, err := a.bucketRegion(ctx, bucket, settings.EffectiveRegion())
+	if err != nil {
+		return nil, err
+	}
 	if refusal != "" {
 		c := a.newChange(KindCreateBucket, bucket, bucket, region, "", "")
 		c.Title = "use bucket " + bucket
@@ -91,9 +94,10 @@ func (a *Applier) planBucket(ctx context.Context, settings model.Settings, bucke
 }
 
 // bucketRegion finds where a bucket lives. A bucket that is missing lives, once created, in
-// the settings' region. refusal says why the bucket cannot be used.
+// the settings' region. refusal says why the bucket cannot be used; err is returned when
+// AWS could not be asked.
 func (a *Applier) bucketRegion(ctx context.Context, bucket, region string) (
-	string, bool, string) {
+	string, bool, string, error) {
 	ctx, cancel := a.call(ctx)
 	defer cancel()
 	out, err := a.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)},
@@ -104,16 +108,15 @@ func (a *Applier) bucketRegion(ctx context.Context, bucket, region string) (
 		if r := aws.ToString(out.BucketRegion); r != "" {
 			region = r
 		}
-		return region, true, ""
+		return region, true, "", nil
 	case errors.As(err, &notFound) || apiCode(err) == "NotFound":
-		return region, false, ""
+		return region, false, "", nil
 	case apiCode(err) == "Forbidden" || apiCode(err) == "AccessDenied":
 		return region, false, "the bucket name " + bucket + " is taken by another AWS " +
 			"account, or your credentials lack s3:ListBucket on it; choose other bucket " +
-			"names or use credentials of the account that owns it"
+			"names or use credentials of the account that owns it", nil
 	}
-	return region, false, fmt.Sprintf("cannot tell whether bucket %s exists: %s", bucket,
-		model.CleanLine(Reason(err)))
+	return region, false, "", fmt.Errorf("checking whether bucket %s exists: %w", bucket, err)
 }
 
 // bucketPlanner computes the changes of one bucket. On a bucket that does not exist yet it

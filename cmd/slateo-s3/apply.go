@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mattn/go-isatty"
+
 	"slateo-s3/awsops"
 	"slateo-s3/model"
 )
@@ -228,8 +230,8 @@ func (t applyTally) report(w io.Writer, dryRun bool) int {
 	return exitOK
 }
 
-// isTerminal reports whether f is a character device, such as a terminal.
+// isTerminal reports whether f is a terminal a person can answer on (/dev/null, a pipe or a
+// file is not).
 func isTerminal(f *os.File) bool {
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }
