@@ -137,15 +137,54 @@ func (k *keyBook) states() []model.KeyState {
 }
 
 // key describes one key and reads its policy when the caller may: only a customer-managed
-// key of the caller's own account, addressed by its ARN, in the key's region.
+// key of the caller's own account, by key id or ARN, in the key's region. A ref that is a
+// key id or key ARN is all GetKeyPolicy needs, so then both calls go out at once and the
+// policy is dropped if DescribeKey shows a key whose policy is not the caller's to read;
+// an alias must be described first.
 func (in *inspector) key(ctx context.Context, ref, region string) model.KeyState {
 	ks := model.KeyState{Ref: ref}
 	if r := arnRegion(ref); r != "" {
 		region = r
 	}
-	ks.Metadata = in.describeKey(ctx, ref, region)
-	ks.Policy = in.keyPolicy(ctx, ks.Metadata)
+	if !namesKeyDirectly(ref) {
+		ks.Metadata = in.describeKey(ctx, ref, region)
+		ks.Policy = in.keyPolicy(ctx, ks.Metadata)
+		return ks
+	}
+
+	var wg sync.WaitGroup
+	wg.Go(func() { ks.Metadata = in.describeKey(ctx, ref, region) })
+	ks.Policy = in.keyPolicyByRef(ctx, ref, region)
+	wg.Wait()
+
+	if ks.Metadata.IsPresent() {
+		if why := policyNotRead(ks.Metadata.Value, in.account(ctx)); why != "" {
+			ks.Policy = model.Unreadable[string](why, "")
+		}
+	}
 	return ks
+}
+
+// namesKeyDirectly reports whether ref is a key id or key ARN rather than an alias.
+func namesKeyDirectly(ref string) bool {
+	if strings.HasPrefix(ref, "alias/") {
+		return false
+	}
+	if arnRegion(ref) != "" {
+		return strings.HasPrefix(arnResource(ref), "key/")
+	}
+	return true
+}
+
+// keyPolicyByRef reads the policy of a key named by id or ARN before it is described, unless
+// the ARN names another account than the caller's.
+func (in *inspector) keyPolicyByRef(ctx context.Context, ref, region string) model.Fact[string] {
+	account := in.account(ctx)
+	if owner := arnAccount(ref); owner != "" && owner != account {
+		return model.Unreadable[string]("not read: the key belongs to account "+owner+
+			"; only that account can read its policy", "")
+	}
+	return in.getKeyPolicy(ctx, ref, region)
 }
 
 // describeKey reads a key's metadata; a key that does not exist is not configured, with
@@ -167,29 +206,40 @@ func (in *inspector) describeKey(ctx context.Context, ref, region string) (
 	return model.Known(keyMetadata(out.KeyMetadata))
 }
 
-// keyPolicy reads the key policy of a described key, or says why it is not read.
+// keyPolicy reads the policy of a described key, or says why it is not read.
 func (in *inspector) keyPolicy(
 	ctx context.Context, meta model.Fact[model.KeyMetadata],
 ) model.Fact[string] {
-	m := meta.Value
-	account := in.account(ctx)
-	switch {
-	case !meta.IsPresent():
+	if !meta.IsPresent() {
 		return model.Unreadable[string]("not read: the key could not be described", "")
-	case m.Manager != string(types.KeyManagerTypeCustomer):
-		return model.Unreadable[string]("not read: AWS manages this key and its policy", "")
-	case account == "":
-		return model.Unreadable[string]("not read: the caller's account is unknown", "")
-	case m.Account != account:
-		return model.Unreadable[string]("not read: the key belongs to account "+m.Account+
-			"; only that account can read its policy", "")
 	}
+	if why := policyNotRead(meta.Value, in.account(ctx)); why != "" {
+		return model.Unreadable[string](why, "")
+	}
+	return in.getKeyPolicy(ctx, meta.Value.ARN, meta.Value.Region)
+}
+
+// policyNotRead says why the caller may not read a key's policy, or "" when it may.
+func policyNotRead(m model.KeyMetadata, account string) string {
+	switch {
+	case m.Manager != string(types.KeyManagerTypeCustomer):
+		return "not read: AWS manages this key and its policy"
+	case account == "":
+		return "not read: the caller's account is unknown"
+	case m.Account != account:
+		return "not read: the key belongs to account " + m.Account +
+			"; only that account can read its policy"
+	}
+	return ""
+}
+
+func (in *inspector) getKeyPolicy(ctx context.Context, keyID, region string) model.Fact[string] {
 	return read(ctx, in, "kms:GetKeyPolicy",
 		func(ctx context.Context) (*kms.GetKeyPolicyOutput, error) {
 			return in.api.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{
-				KeyId:      aws.String(m.ARN),
+				KeyId:      aws.String(keyID),
 				PolicyName: aws.String("default"),
-			}, kmsInRegion(m.Region))
+			}, kmsInRegion(region))
 		},
 		func(out *kms.GetKeyPolicyOutput) string { return aws.ToString(out.Policy) })
 }
@@ -213,11 +263,25 @@ func keyMetadata(m *types.KeyMetadata) model.KeyMetadata {
 
 // arnRegion returns the region part of an ARN, or "" when s is not an ARN.
 func arnRegion(s string) string {
+	return arnPart(s, 3)
+}
+
+// arnAccount returns the account part of an ARN, or "" when s is not an ARN.
+func arnAccount(s string) string {
+	return arnPart(s, 4)
+}
+
+// arnResource returns the resource part of an ARN, or "" when s is not an ARN.
+func arnResource(s string) string {
+	return arnPart(s, 5)
+}
+
+func arnPart(s string, i int) string {
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return ""
 	}
-	return parts[3]
+	return parts[i]
 }
 
 // kmsInRegion sends one KMS call to a key's region.

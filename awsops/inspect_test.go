@@ -437,9 +437,10 @@ func (r ownerRecordingS3) HeadBucket(ctx context.Context, in *s3.HeadBucketInput
 }
 
 func TestInspectKeys(t *testing.T) {
+	awsManagedARN := "arn:aws:kms:us-west-2:" + testAccount + ":key/aws-key"
 	awsManaged := &kms.DescribeKeyOutput{KeyMetadata: &kmstypes.KeyMetadata{
 		KeyId: aws.String("aws-key"), AWSAccountId: aws.String(testAccount),
-		Arn:        aws.String("arn:aws:kms:us-west-2:" + testAccount + ":key/aws-key"),
+		Arn:        aws.String(awsManagedARN),
 		KeyManager: kmstypes.KeyManagerTypeAws, KeyState: kmstypes.KeyStateEnabled, Enabled: true,
 	}}
 	foreignARN := "arn:aws:kms:eu-west-1:444455556666:key/other"
@@ -457,9 +458,15 @@ func TestInspectKeys(t *testing.T) {
 		policy    string
 		calls     int
 		keyRegion string
+		// policyTarget is the key GetKeyPolicy is counted for; default testKeyARN.
+		policyTarget string
 	}{
 		{name: "customer key read with its policy", ref: "alias/slateo",
 			meta: model.Present, policy: testPolicy, calls: 1},
+		{name: "customer key by id", ref: testKeyID, meta: model.Present, policy: testPolicy,
+			calls: 1, policyTarget: testKeyID},
+		{name: "aws-managed key by ARN", ref: awsManagedARN, out: awsManaged,
+			meta: model.Present, policy: "AWS manages", calls: 1, policyTarget: awsManagedARN},
 		{name: "aws-managed key policy not read", ref: "alias/aws/s3", out: awsManaged,
 			meta: model.Present, policy: "AWS manages", calls: 0},
 		{name: "other account's key policy not read", ref: foreignARN, out: foreign,
@@ -494,8 +501,12 @@ func TestInspectKeys(t *testing.T) {
 				!reflect.DeepEqual(got, []string{tt.keyRegion}) {
 				t.Errorf("DescribeKey regions = %v, want %s", got, tt.keyRegion)
 			}
-			if n := countTarget(f, "GetKeyPolicy", testKeyARN); n != tt.calls {
-				t.Errorf("GetKeyPolicy of %s calls = %d, want %d", testKeyARN, n, tt.calls)
+			target := tt.policyTarget
+			if target == "" {
+				target = testKeyARN
+			}
+			if n := countTarget(f, "GetKeyPolicy", target); n != tt.calls {
+				t.Errorf("GetKeyPolicy of %s calls = %d, want %d", target, n, tt.calls)
 			}
 		})
 	}
