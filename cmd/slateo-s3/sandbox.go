@@ -140,7 +140,8 @@ func printSandboxBanner(w io.Writer, url, scenario, account string) {
 	fmt.Fprintln(w, "  export AWS_ACCESS_KEY_ID=test")
 	fmt.Fprintln(w, "  export AWS_SECRET_ACCESS_KEY=test")
 	fmt.Fprintln(w, "  export AWS_REGION=us-west-2")
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "AWS CLI releases before 2.13 ignore AWS_ENDPOINT_URL: give them "+
+		"--endpoint-url %s\n\n", url)
 	fmt.Fprintln(w, "Then, for example: slateo-s3 check --org acme --company acme")
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
 }
