@@ -187,8 +187,8 @@ func (in *inspector) keyPolicyByRef(ctx context.Context, ref, region string) mod
 	return in.getKeyPolicy(ctx, ref, region)
 }
 
-// describeKey reads a key's metadata; a key that does not exist is not configured, with
-// KMS's NotFoundException as the reason.
+// describeKey reads a key's metadata. A key that does not exist cannot be read, and the
+// reason says so: it is a fact about the key, not a setting AWS reports as unset.
 func (in *inspector) describeKey(ctx context.Context, ref, region string) (
 	m model.Fact[model.KeyMetadata]) {
 	var out *kms.DescribeKeyOutput
@@ -199,7 +199,7 @@ func (in *inspector) describeKey(ctx context.Context, ref, region string) (
 	})
 	switch {
 	case ErrorCode(err) == "NotFoundException":
-		return model.Absent[model.KeyMetadata]("NotFoundException")
+		return model.Unreadable[model.KeyMetadata]("the key does not exist ("+Reason(err)+")", "")
 	case err != nil:
 		return FactFromError[model.KeyMetadata](err, "kms:DescribeKey")
 	}

@@ -450,14 +450,15 @@ func TestInspectKeys(t *testing.T) {
 		KeyState: kmstypes.KeyStatePendingDeletion, DeletionDate: aws.Time(epoch),
 	}}
 	tests := []struct {
-		name      string
-		ref       string
-		out       any
-		err       error
-		meta      model.Availability
-		policy    string
-		calls     int
-		keyRegion string
+		name       string
+		ref        string
+		out        any
+		err        error
+		meta       model.Availability
+		policy     string
+		calls      int
+		keyRegion  string
+		metaReason string
 		// policyTarget is the key GetKeyPolicy is counted for; default testKeyARN.
 		policyTarget string
 	}{
@@ -474,7 +475,8 @@ func TestInspectKeys(t *testing.T) {
 		{name: "missing key", ref: "alias/nope",
 			err: apiError("NotFoundException",
 				"Alias arn:aws:kms:us-west-2:1:alias/nope is not found."),
-			meta: model.NotConfigured, policy: "could not be described", calls: 0},
+			meta: model.CouldNotRead, metaReason: "the key does not exist",
+			policy: "could not be described", calls: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -491,7 +493,8 @@ func TestInspectKeys(t *testing.T) {
 			st := Inspect(context.Background(), f.api(), settings)
 
 			k := st.Keys[0]
-			if k.Ref != tt.ref || k.Metadata.Availability != tt.meta {
+			if k.Ref != tt.ref || k.Metadata.Availability != tt.meta ||
+				!strings.Contains(k.Metadata.Reason, tt.metaReason) {
 				t.Errorf("key = %+v, want ref %s, metadata %s", k, tt.ref, tt.meta)
 			}
 			if !strings.Contains(k.Policy.Value+k.Policy.Reason, tt.policy) {
