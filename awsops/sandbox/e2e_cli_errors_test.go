@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -87,6 +88,39 @@ func TestCLIPolicyMessages(t *testing.T) {
 				cache, "--policy", tt.policy)
 			if !strings.Contains(errOut, tt.message) {
 				t.Errorf("stderr %q, want message %q", errOut, tt.message)
+			}
+		})
+	}
+}
+
+// TestCLIRegionRedirect reads a bucket of another region the way the CLI does on AWS: the
+// sandbox answers as S3 does and the CLI's redirector retries in the bucket's region.
+func TestCLIRegionRedirect(t *testing.T) {
+	sandboxtest.AWSCLI(t)
+	log := &syncWriter{w: &bytes.Buffer{}}
+	srv := sandboxtest.Start(t, sandbox.Options{Log: log})
+	if err := srv.S3().CreateBucket("acme-dublin", "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.S3().PutBucketVersioning("acme-dublin", "Enabled"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ region, firstStatus string }{
+		{"us-west-2", `"status":301`}, {"us-east-1", `"status":400`},
+	}
+	for _, tt := range tests {
+		region := tt.region
+		t.Run(region, func(t *testing.T) {
+			before := len(log.String())
+			out := mustCLI(t, srv, "s3api", "get-bucket-versioning", "--bucket",
+				"acme-dublin", "--region", region)
+			if !strings.Contains(out, `"Status": "Enabled"`) {
+				t.Errorf("get-bucket-versioning = %s, want Enabled", out)
+			}
+			lines := strings.Split(strings.TrimSpace(log.String()[before:]), "\n")
+			if len(lines) < 2 || !strings.Contains(lines[0], tt.firstStatus) ||
+				!strings.Contains(lines[len(lines)-1], `"status":200`) {
+				t.Errorf("requests %v; want %s first and a 200 retry", lines, tt.firstStatus)
 			}
 		})
 	}
