@@ -123,7 +123,7 @@ func TestApplyCLICommands(t *testing.T) {
 		want string
 	}{
 		{name: "create us-east-1",
-			c:    Change{Kind: KindCreateBucket, Target: "b", Region: "us-east-1", After: "{}"},
+			c: Change{Kind: KindCreateBucket, Target: "b", Region: "us-east-1", After: "{}"},
 			want: "aws s3api create-bucket --bucket b --region us-east-1 " +
 				"--endpoint-url http://127.0.0.1:4566"},
 		{name: "create elsewhere",
