@@ -29,7 +29,8 @@ func TestValidateAcceptsValidSettings(t *testing.T) {
 			s.KMSKey = "mrk-1234abcd12ab34cd56ef1234567890ab"
 		}},
 		{name: "key arn", edit: func(s *Settings) {
-			s.KMSKey = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+			s.KMSKey = "arn:aws:kms:us-west-2:111122223333:key/" +
+				"1234abcd-12ab-34cd-56ef-1234567890ab"
 		}},
 		{name: "alias name", edit: func(s *Settings) { s.KMSKey = "alias/slateo-buckets" }},
 		{name: "alias arn", edit: func(s *Settings) {
@@ -37,7 +38,9 @@ func TestValidateAcceptsValidSettings(t *testing.T) {
 		}},
 		{name: "org id", edit: func(s *Settings) { s.OrgID = "org_2abc9" }},
 		{name: "endpoint", edit: func(s *Settings) { s.EndpointURL = "http://127.0.0.1:4566" }},
-		{name: "44-character slug", edit: func(s *Settings) { s.OrgSlug = strings.Repeat("a", 44) }},
+		{name: "44-character slug", edit: func(s *Settings) {
+			s.OrgSlug = strings.Repeat("a", 44)
+		}},
 		{name: "63-character bucket", edit: func(s *Settings) {
 			s.UploadsBucket = strings.Repeat("b", 63)
 		}},

@@ -94,7 +94,8 @@ func newTestSettings(t *testing.T, saved model.Settings,
 
 func TestResolveExplicitConfigFile(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "other.json")
-	if err := model.SaveConfig(other, model.Settings{OrgSlug: "other", Company: "o-co"}); err != nil {
+	err := model.SaveConfig(other, model.Settings{OrgSlug: "other", Company: "o-co"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	sf, fs := newTestSettings(t, model.Settings{OrgSlug: "default", Company: "d-co"}, nil)

@@ -55,8 +55,10 @@ func sampleReport() CheckReport {
 				Summary: "bucket exists in your account"},
 			{ID: "policy-principal", Bucket: "acme-slateo-uploads", Status: model.Fail,
 				Summary: "no Allow statement names the org role",
-				Detail:  `{"Principal":{"AWS":"arn:aws:iam::880265510198:role/slateo-prod-storage-acmee"}}`,
-				Fix:     "aws s3api put-bucket-policy --bucket acme-slateo-uploads \\\n  --policy file://policy.json"},
+				Detail: `{"Principal":{"AWS":` +
+					`"arn:aws:iam::880265510198:role/slateo-prod-storage-acmee"}}`,
+				Fix: "aws s3api put-bucket-policy --bucket acme-slateo-uploads \\\n" +
+					"  --policy file://policy.json"},
 			{ID: "cors", Bucket: "acme-slateo-uploads", Status: model.Skip,
 				Summary: "the uploads bucket needs no CORS"},
 			{ID: "policy-principal", Bucket: "acme-slateo-cache", Status: model.Unknown,
@@ -159,8 +161,9 @@ func TestCheckJSONShape(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"caller", "checks", "settings", "summary"}; !reflect.DeepEqual(keys, want) {
-		t.Errorf("top-level keys = %v, want %v", keys, want)
+	wantKeys := []string{"caller", "checks", "settings", "summary"}
+	if !reflect.DeepEqual(keys, wantKeys) {
+		t.Errorf("top-level keys = %v, want %v", keys, wantKeys)
 	}
 
 	var summary map[string]int
