@@ -25,29 +25,6 @@ func publicAccessBlockFix(bucket string) string {
 		"BlockPublicPolicy=true,RestrictPublicBuckets=true", bucket)
 }
 
-// slateoStatements are the two bucket policy statements of the setup guide.
-func slateoStatements(bucket, slug string) []map[string]any {
-	principal := map[string]any{"AWS": model.RoleARN(slug)}
-	return []map[string]any{
-		{
-			"Sid": model.SidListBucket, "Effect": "Allow", "Principal": principal,
-			"Action": model.BucketActions[0], "Resource": model.BucketARN(bucket),
-		},
-		{
-			"Sid": model.SidObjectAccess, "Effect": "Allow", "Principal": principal,
-			"Action": model.ObjectActions, "Resource": model.ObjectsARN(bucket),
-		},
-	}
-}
-
-func prettyJSON(v any) string {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
 func compactJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -58,27 +35,15 @@ func compactJSON(v any) string {
 
 // bucketPolicyFix tells how to add the guide's statements and keep the others.
 func bucketPolicyFix(bucket, slug string) string {
-	doc := map[string]any{"Version": "2012-10-17", "Statement": slateoStatements(bucket, slug)}
 	return "Add these two statements to the bucket policy (keep your other statements; " +
 		"`slateo-s3 apply` merges them for you). With no other statements, save this as " +
-		"policy.json:\n" + prettyJSON(doc) + "\nthen run:\n" +
+		"policy.json:\n" + model.BucketPolicy(bucket, slug).JSON() + "then run:\n" +
 		fmt.Sprintf("aws s3api put-bucket-policy --bucket %s --policy file://policy.json", bucket)
 }
 
-func guideCORSRule() map[string]any {
-	return map[string]any{
-		"AllowedHeaders": []string{"*"},
-		"AllowedMethods": model.CORSMethods,
-		"AllowedOrigins": model.CORSOrigins,
-		"ExposeHeaders":  []string{"ETag"},
-		"MaxAgeSeconds":  3600,
-	}
-}
-
 func corsFix(bucket string) string {
-	conf := map[string]any{"CORSRules": []any{guideCORSRule()}}
-	return fmt.Sprintf("aws s3api put-bucket-cors --bucket %s --cors-configuration '%s'",
-		bucket, compactJSON(conf)) +
+	return fmt.Sprintf("aws s3api put-bucket-cors --bucket %s --cors-configuration %s",
+		bucket, model.ShellQuote(compactCORS(model.DesiredCORSRule()))) +
 		"\n(This replaces the bucket's CORS rules; add your other rules to the list to keep them.)"
 }
 
@@ -89,20 +54,12 @@ func encryptionFix(bucket, key string) string {
 			`{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"%s"},"BucketKeyEnabled":true}]}`, key)
 	}
 	return fmt.Sprintf("aws s3api put-bucket-encryption --bucket %s "+
-		"--server-side-encryption-configuration '%s'", bucket, sse)
-}
-
-func kmsStatement(slug string) map[string]any {
-	return map[string]any{
-		"Sid": model.SidKMS, "Effect": "Allow",
-		"Principal": map[string]any{"AWS": model.RoleARN(slug)},
-		"Action":    model.KMSActions, "Resource": "*",
-	}
+		"--server-side-encryption-configuration %s", bucket, model.ShellQuote(sse))
 }
 
 func keyPolicyFix(keyID, slug string) string {
 	return "Add this statement to the key policy (keep the others; `slateo-s3 apply` merges " +
-		"it):\n" + prettyJSON(kmsStatement(slug)) + "\nthen write the whole policy back:\n" +
+		"it):\n" + model.KMSStatement(slug).JSON() + "then write the whole policy back:\n" +
 		fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default "+
 			"--policy file://key-policy.json", keyID)
 }
@@ -131,8 +88,8 @@ func loggingFix(s model.Settings, bucket string) string {
 		target, bucket)
 	return fmt.Sprintf("Create a separate log bucket %s in the same region (S3 must be "+
 		"allowed to write to it: principal logging.s3.amazonaws.com, s3:PutObject), then:\n"+
-		"aws s3api put-bucket-logging --bucket %s --bucket-logging-status '%s'",
-		target, bucket, status)
+		"aws s3api put-bucket-logging --bucket %s --bucket-logging-status %s",
+		target, bucket, model.ShellQuote(status))
 }
 
 // dataEventSelectors are advanced selectors that keep management events and add S3 data
@@ -159,9 +116,9 @@ func dataEventSelectors(s model.Settings) string {
 
 func eventSelectorsFix(s model.Settings, trail string) string {
 	return fmt.Sprintf("aws cloudtrail put-event-selectors --region %s --trail-name %s "+
-		"--advanced-event-selectors '%s'\n(This replaces the trail's selectors: add any "+
+		"--advanced-event-selectors %s\n(This replaces the trail's selectors: add any "+
 		"other selectors it has to the list.)", s.EffectiveRegion(), trail,
-		dataEventSelectors(s))
+		model.ShellQuote(dataEventSelectors(s)))
 }
 
 // indentJSON pretty-prints a JSON document read from AWS, or returns it as it is.
@@ -169,6 +126,15 @@ func indentJSON(doc string) string {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, []byte(doc), "", "  "); err != nil {
 		return doc
+	}
+	return buf.String()
+}
+
+// compactCORS renders rules as the one-line document put-bucket-cors takes.
+func compactCORS(rules ...model.CORSRule) string {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(model.CORSDocument(rules...))); err != nil {
+		return model.CORSDocument(rules...)
 	}
 	return buf.String()
 }

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"slateo-s3/diagnostics/policy"
@@ -97,7 +98,7 @@ func noPolicyChecks(s model.Settings, b model.BucketState) []model.Check {
 
 func (a policyAnalysis) principal() model.Check {
 	id, name, role := IDPolicyPrincipal, a.bucket.Name, a.s.RoleARN()
-	var account, public []policy.Statement
+	var account, public, pinned []policy.Statement
 	for _, st := range a.pol.Statements {
 		if !st.IsAllow() {
 			continue
@@ -111,9 +112,16 @@ func (a policyAnalysis) principal() model.Check {
 			account = append(account, st)
 		case t == policy.Yes && st.Public():
 			public = append(public, st)
+		case t == policy.Yes && via == policy.ViaAnyone:
+			if ct, _ := policy.ConditionsMatch(st, a.ctx); ct == policy.Yes {
+				pinned = append(pinned, st)
+			}
 		}
 	}
 	fix := bucketPolicyFix(name, a.s.OrgSlug)
+	if len(pinned) > 0 {
+		return a.pinnedPrincipal(pinned, fix)
+	}
 	if len(account) > 0 {
 		c := newCheck(id, name, model.Warn, "the policy grants Slateo's whole account "+
 			model.SlateoAccountID+", not the org role")
@@ -127,6 +135,25 @@ func (a policyAnalysis) principal() model.Check {
 	c := newCheck(id, name, model.Fail, "no Allow statement names the org role "+role)
 	return withFix(c, principalHints(a.pol, a.s)+"\nExpected principal: "+
 		`{"AWS": "`+role+`"}`, fix)
+}
+
+// pinnedPrincipal judges Allow statements whose principal is "*" but whose conditions admit
+// the org role (say ArnEquals aws:PrincipalArn): fine when they admit only this org's role,
+// a warning when another org's Slateo role would pass too.
+func (a policyAnalysis) pinnedPrincipal(pinned []policy.Statement, fix string) model.Check {
+	id, name := IDPolicyPrincipal, a.bucket.Name
+	other := maps.Clone(a.ctx)
+	other.Set("aws:PrincipalArn", policy.KnownValue(model.RoleARN(a.s.OrgSlug+"-another-org")))
+	for _, st := range pinned {
+		if ct, _ := policy.ConditionsMatch(st, other); ct != policy.No {
+			c := newCheck(id, name, model.Warn, st.Label()+" admits the org role by "+
+				"condition, but other Slateo orgs' roles too")
+			return withFix(c, st.Raw+"\nA pattern on the role ARN lets the role of every "+
+				"Slateo customer in, not just "+a.s.RoleARN()+".", fix)
+		}
+	}
+	return pass(id, name, "an Allow statement admits exactly the org role by condition",
+		statementsText(pinned))
 }
 
 func (a policyAnalysis) publicPrincipal(public []policy.Statement, fix string) model.Check {
