@@ -317,3 +317,81 @@ func TestEventsFile(t *testing.T) {
 		t.Fatal("Start accepted a broken events file")
 	}
 }
+
+func TestScenarios(t *testing.T) {
+	tests := []struct {
+		name        string
+		wantBuckets bool
+		wantErr     bool
+	}{
+		{"empty", false, false},
+		{"healthy", true, false},
+		{"broken", true, false},
+		{"chaotic", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := sandbox.Start(sandbox.Options{Scenario: tt.name})
+			if tt.wantErr {
+				if err == nil {
+					srv.Close()
+					t.Fatal("Start accepted an unknown scenario")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			resp := do(t, signed(t, srv, "GET", "/", "s3", "us-west-2", ""))
+			has := strings.Contains(resp.body, "<Name>acme-slateo-cache</Name>")
+			if has != tt.wantBuckets {
+				t.Errorf("ListBuckets names the cache bucket: %v, want %v", has,
+					tt.wantBuckets)
+			}
+		})
+	}
+}
+
+// TestScenarioNotAppliedOverState checks that a saved state wins over the scenario.
+func TestScenarioNotAppliedOverState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := sandboxtest.Start(t, sandbox.Options{StateFile: path})
+	if err := first.S3().CreateBucket("mine-only", "us-west-2"); err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+	second := sandboxtest.Start(t, sandbox.Options{StateFile: path, Scenario: "healthy"})
+	if !second.S3().BucketExists("mine-only") || second.S3().BucketExists("acme-slateo-cache") {
+		t.Error("the scenario replaced or merged into the saved state")
+	}
+}
+
+// TestHealthyStateRoundTrip saves a whole scenario account and loads it back unchanged.
+func TestHealthyStateRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	first := sandboxtest.Start(t, sandbox.Options{StateFile: path, Scenario: "healthy"})
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := first.Journal().Len()
+	first.Close()
+
+	second := sandboxtest.Start(t, sandbox.Options{StateFile: path})
+	if second.Journal().Len() != journal {
+		t.Errorf("journal after reload holds %d records, want %d", second.Journal().Len(),
+			journal)
+	}
+	if len(second.KMS().Keys()) == 0 {
+		t.Error("no KMS keys after reload")
+	}
+	do(t, signed(t, second, "GET", "/", "s3", "us-west-2", ""))
+	again, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(saved) {
+		t.Error("the state file changed after a reload and a read")
+	}
+}
