@@ -20,6 +20,7 @@ type checkOptions struct {
 	settings *settingsFlags
 	json     bool
 	timeout  time.Duration
+	logFile  string
 	// lookupEnv reads the environment for NO_COLOR; tests replace it.
 	lookupEnv func(string) (string, bool)
 }
@@ -31,6 +32,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	o := checkOptions{settings: bindSettings(fs), lookupEnv: os.LookupEnv}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
+	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -49,7 +51,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
+	copts, closeLog, err := o.connectOptions()
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
+		return exitUsage
+	}
+	defer closeLog()
+
+	conn, err := o.settings.connect(ctx, s, copts)
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
 		return exitFail
@@ -74,6 +83,19 @@ func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr 
 		return exitFail
 	}
 	return checkExitCode(model.Summarize(report.Checks))
+}
+
+// connectOptions records the calls in --log-file, when given.
+func (o checkOptions) connectOptions() (awsops.ConnectOptions, func(), error) {
+	if o.logFile == "" {
+		return awsops.ConnectOptions{}, func() {}, nil
+	}
+	f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return awsops.ConnectOptions{}, func() {}, fmt.Errorf("opening the log file: %w", err)
+	}
+	log := &awsops.CallLog{Sink: f}
+	return awsops.ConnectOptions{Log: log}, func() { f.Close() }, nil
 }
 
 func missingPermissions(state model.State) []textout.Permission {
