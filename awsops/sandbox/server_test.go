@@ -304,7 +304,8 @@ func TestEventsFile(t *testing.T) {
 	}
 	srv := sandboxtest.Start(t, sandbox.Options{EventsFile: path})
 	records := srv.Journal().NewestFirst()
-	if len(records) != 2 || records[0].EventID != "e2" || records[1].ErrorCode != "MalformedPolicy" {
+	if len(records) != 2 || records[0].EventID != "e2" ||
+		records[1].ErrorCode != "MalformedPolicy" {
 		t.Fatalf("journal = %+v, want e2 then e1", records)
 	}
 

@@ -55,7 +55,8 @@ func TestCreateBucket(t *testing.T) {
 			}
 			run(t, s, step{method: "GET", target: "/bk1?location", region: tt.region,
 				status: 200, contains: []string{`<LocationConstraint xmlns="http://s3.` +
-					`amazonaws.com/doc/2006-03-01/">` + tt.wantLocation + `</LocationConstraint>`}})
+					`amazonaws.com/doc/2006-03-01/">` + tt.wantLocation +
+					`</LocationConstraint>`}})
 		})
 	}
 }
@@ -130,6 +131,16 @@ func TestCreateBucketDefaultsAndConflicts(t *testing.T) {
 		step{method: "GET", target: "/", status: 200, contains: []string{
 			"<Name>bk1</Name>", "<BucketRegion>us-west-2</BucketRegion>",
 			"<CreationDate>2026-12-04T15:00:00.000Z</CreationDate>"}},
+	)
+}
+
+func TestRecreateInUSEast1(t *testing.T) {
+	s := newTestService(t)
+	run(t, s,
+		step{method: "PUT", target: "/old", region: "us-east-1", status: 200},
+		step{method: "PUT", target: "/old", region: "us-east-1", status: 200},
+		step{method: "PUT", target: "/old", region: "us-east-1", status: 409,
+			body: constraintBody("us-west-1"), contains: []string{"BucketAlreadyOwnedByYou"}},
 	)
 }
 

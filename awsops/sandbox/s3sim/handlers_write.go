@@ -38,7 +38,13 @@ func (s *Service) serveCreateBucket(w http.ResponseWriter, r *http.Request,
 			"x-amz-object-ownership", ownership)
 	}
 	if err := s.createBucket(c.bucket, region, constraint, ownership); err != nil {
-		return 0, err
+		// S3 keeps a legacy answer: re-creating a us-east-1 bucket through us-east-1
+		// succeeds.
+		existing, _ := s.BucketRegion(c.bucket)
+		if err.Code != "BucketAlreadyOwnedByYou" || region != "us-east-1" ||
+			existing != "us-east-1" {
+			return 0, err
+		}
 	}
 	w.Header().Set("Location", "/"+c.bucket)
 	if region != "us-east-1" {
@@ -112,7 +118,8 @@ func (s *Service) serveDeleteBucketCors(w http.ResponseWriter, r *http.Request,
 
 func (s *Service) serveDeleteBucketEncryption(w http.ResponseWriter, r *http.Request,
 	c *call) (int, *Error) {
-	return clearConfig(func(b *bucket) { b.Encryption = encryption{Algorithm: "AES256"} })(s, w, r, c)
+	reset := func(b *bucket) { b.Encryption = encryption{Algorithm: "AES256"} }
+	return clearConfig(reset)(s, w, r, c)
 }
 
 func (s *Service) serveDeleteOwnershipControls(w http.ResponseWriter, r *http.Request,
