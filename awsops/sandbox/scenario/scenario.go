@@ -85,10 +85,10 @@ func Apply(name string, t Target) error {
 	case "broken":
 		err = broken(t)
 	default:
-		return fmt.Errorf("applying scenario %q: unknown scenario; want one of %v", name, Names)
+		return fmt.Errorf("unknown scenario %q; want one of %v", name, Names)
 	}
 	if err != nil {
-		return fmt.Errorf("applying scenario %q: %w", name, err)
+		return fmt.Errorf("building scenario %q: %w", name, err)
 	}
 	return nil
 }
