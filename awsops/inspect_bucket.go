@@ -120,6 +120,8 @@ func (in *inspector) presence(ctx context.Context, name string) (
 	out, err := in.headBucket(ctx, name, account)
 	var notFound *types.NotFound
 	switch {
+	case err == nil && account == "":
+		return in.unverifiedOwner(ctx, name), in.regionOf(ctx, name, deref(out.BucketRegion))
 	case err == nil:
 		return model.Known(model.Owned), in.regionOf(ctx, name, deref(out.BucketRegion))
 	case errors.As(err, &notFound) || httpStatus(err) == http.StatusNotFound:
@@ -222,6 +224,26 @@ func (in *inspector) forbidden(ctx context.Context, name, account, region string
 	foreign.Reason = "the name is taken by a bucket of another account: HeadBucket with " +
 		"account " + account + " as expected owner was refused and ListBuckets does not list it"
 	return foreign, regionFact
+}
+
+// unverifiedOwner tells whose a bucket is when HeadBucket succeeded without an expected
+// owner, because the caller's account is unknown: a bucket of another account that lets the
+// caller list it answers the same. ListBuckets lists only the caller's own buckets.
+func (in *inspector) unverifiedOwner(ctx context.Context, name string) model.Fact[model.Presence] {
+	listed, _, err := in.listsBucket(ctx, name)
+	switch {
+	case err != nil:
+		owned := model.Known(model.Owned)
+		owned.Reason = "assumed yours: the caller's account is unknown and ListBuckets " +
+			"failed (" + Reason(err) + "), so the owner could not be checked"
+		return owned
+	case listed:
+		return model.Known(model.Owned)
+	}
+	foreign := model.Known(model.Foreign)
+	foreign.Reason = "the bucket answers HeadBucket, but ListBuckets does not list it among " +
+		"your account's buckets"
+	return foreign
 }
 
 // listsBucket reports whether ListBuckets lists the bucket, and the region it names.

@@ -336,6 +336,19 @@ func TestInspectPresence(t *testing.T) {
 			"ListBuckets": apiError("AccessDenied", "no")},
 			presence: model.CouldNotRead, reason: "another account, or your credentials",
 			region: "eu-west-1"},
+		{name: "caller unknown, listed", errs: map[string]error{
+			"GetCallerIdentity": apiError("ExpiredToken", "expired")},
+			presence: model.Present, value: model.Owned, region: "us-west-2", readsCache: true},
+		{name: "caller unknown, not listed", errs: map[string]error{
+			"GetCallerIdentity": apiError("ExpiredToken", "expired")},
+			outs:     map[string]any{"ListBuckets": &s3.ListBucketsOutput{}},
+			presence: model.Present, value: model.Foreign, reason: "does not list it",
+			region: "us-west-2"},
+		{name: "caller unknown, owner unchecked", errs: map[string]error{
+			"GetCallerIdentity": apiError("ExpiredToken", "expired"),
+			"ListBuckets":       apiError("AccessDenied", "no")},
+			presence: model.Present, value: model.Owned, reason: "could not be checked",
+			region: "us-west-2", readsCache: true},
 		{name: "throttled", errs: map[string]error{"HeadBucket " + cache: apiError(
 			"SlowDown", "Please reduce your request rate.")},
 			presence: model.CouldNotRead, reason: "throttled"},
