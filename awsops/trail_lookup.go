@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -116,8 +117,9 @@ func covered(queries []*lookupQuery, start time.Time) time.Time {
 }
 
 // lookupPage makes one paced LookupEvents call, retrying it with a growing backoff while
-// CloudTrail answers that it is throttled. The SDK's own retries are turned off for it, so
-// that the pacer, not the SDK, decides when to call again.
+// CloudTrail answers that it is throttled, and a few times after a transient network error.
+// The SDK's own retries are turned off for it, so that the pacer, not the SDK, decides when
+// to call again.
 func (s *search) lookupPage(ctx context.Context, p *pacer, q *lookupQuery) (
 	*cloudtrail.LookupEventsOutput, error) {
 	in := &cloudtrail.LookupEventsInput{
@@ -128,21 +130,39 @@ func (s *search) lookupPage(ctx context.Context, p *pacer, q *lookupQuery) (
 		NextToken:        q.token,
 	}
 	backoff := p.interval
-	for attempt := 0; ; attempt++ {
+	throttled, failed := 0, 0
+	for {
 		if err := p.wait(ctx); err != nil {
 			return nil, err
 		}
 		out, err := s.lookupOnce(ctx, in)
-		if err == nil {
+		switch {
+		case err == nil:
 			return out, nil
-		}
-		if !isThrottle(err) || attempt == maxThrottleRetries {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case isThrottle(err) && throttled < maxThrottleRetries:
+			throttled++
+			p.delay(backoff)
+			backoff = min(2*backoff, maxBackoff)
+		case isTransient(err) && failed < maxTransientRetries:
+			failed++
+		default:
 			return nil, fmt.Errorf("looking up CloudTrail events by %s %s: %w",
 				q.attr.AttributeKey, aws.ToString(q.attr.AttributeValue), err)
 		}
-		p.delay(backoff)
-		backoff = min(2*backoff, maxBackoff)
 	}
+}
+
+// maxTransientRetries bounds the retries of a call after a network error or a server fault.
+const maxTransientRetries = 3
+
+// transient holds the SDK's own tests of errors worth retrying: broken connections, server
+// faults, throttling.
+var transient = retry.IsErrorRetryables(retry.DefaultRetryables)
+
+func isTransient(err error) bool {
+	return transient.IsErrorRetryable(err) == aws.TrueTernary
 }
 
 func (s *search) lookupOnce(ctx context.Context, in *cloudtrail.LookupEventsInput) (

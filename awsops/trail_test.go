@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,7 +118,9 @@ type fakeLookup struct {
 	clock    *fakeClock
 	records  []testRecord
 	throttle map[int]bool
-	calls    []lookupCall
+	// broken lists the calls whose connection breaks while the answer is read.
+	broken map[int]bool
+	calls  []lookupCall
 }
 
 type lookupCall struct {
@@ -145,6 +148,10 @@ func (f *fakeLookup) LookupEvents(_ context.Context, in *cloudtrail.LookupEvents
 		return nil, &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	}
 	f.calls = append(f.calls, call)
+	if f.broken[len(f.calls)-1] {
+		return nil, fmt.Errorf("deserialization failed: %w", &net.OpError{Op: "read",
+			Net: "tcp", Err: errors.New("use of closed network connection")})
+	}
 
 	var match []cttypes.Event
 	for _, r := range f.records {
@@ -396,6 +403,26 @@ func TestFindDenialsRetriesThrottling(t *testing.T) {
 	}
 	if !(gaps[0] < gaps[1] && gaps[1] < gaps[2]) {
 		t.Errorf("retries after throttling came %v apart, want a growing backoff", gaps)
+	}
+}
+
+func TestFindDenialsRetriesBrokenConnections(t *testing.T) {
+	clock := &fakeClock{now: trailNow}
+	records, ours := history()
+	lookup := &fakeLookup{clock: clock, records: records, broken: map[int]bool{0: true, 2: true}}
+	api := EventAPI{Lookup: lookup, Clock: clock}
+	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
+		End: trailNow, Trails: []model.Trail{}}
+
+	pages, err := collect(t, context.Background(), api, q)
+	if err != nil {
+		t.Fatalf("a broken connection failed the search: %v", err)
+	}
+	if got := idsOf(eventsOf(pages)); !slices.Equal(got, ours) {
+		t.Errorf("found %d events, want %d", len(got), len(ours))
+	}
+	if len(lookup.calls) != 5 {
+		t.Errorf("made %d calls, want 5 (3 pages, 2 of them retried)", len(lookup.calls))
 	}
 }
 
