@@ -49,6 +49,10 @@ var readHandlers = map[string]readHandler{
 	"HeadObject":                 (*Service).serveGetObject,
 	"DeleteObject":               (*Service).serveDeleteObject,
 	"DeleteObjects":              (*Service).serveDeleteObjects,
+	"CreateMultipartUpload":      (*Service).serveCreateMultipartUpload,
+	"UploadPart":                 (*Service).serveUploadPart,
+	"CompleteMultipartUpload":    (*Service).serveCompleteMultipartUpload,
+	"AbortMultipartUpload":       (*Service).serveAbortMultipartUpload,
 }
 
 func (s *Service) dispatch(w http.ResponseWriter, r *http.Request, c *call) {

@@ -107,8 +107,10 @@ func objectOperation(r *http.Request) string {
 	switch {
 	case r.Method == http.MethodPost && q.Has("uploads"):
 		return "CreateMultipartUpload"
-	case q.Has("uploadId") || q.Has("partNumber"):
-		return "MultipartUpload"
+	case q.Has("uploadId"):
+		return map[string]string{http.MethodPut: "UploadPart",
+			http.MethodPost: "CompleteMultipartUpload", http.MethodGet: "ListParts",
+			http.MethodDelete: "AbortMultipartUpload"}[r.Method]
 	case q.Has("tagging"):
 		return map[string]string{http.MethodGet: "GetObjectTagging",
 			http.MethodPut: "PutObjectTagging", http.MethodDelete: "DeleteObjectTagging"}[r.Method]

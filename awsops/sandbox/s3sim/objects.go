@@ -24,10 +24,7 @@ func (s *Service) putObject(name, key string, o *object) *Error {
 	if key == "" || len(key) > 1024 {
 		return newError(400, "KeyTooLongError", "Your key is too long")
 	}
-	return s.update(name, func(b *bucket) *Error {
-		b.Objects[key] = o
-		return nil
-	})
+	return s.storeObject(name, key, o)
 }
 
 // sortedKeys returns the bucket's keys in S3's order (UTF-8 bytes); the caller holds s.mu.
@@ -38,4 +35,13 @@ func (b *bucket) sortedKeys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// storeObject stores an object encrypted with the bucket's default encryption.
+func (s *Service) storeObject(name, key string, o *object) *Error {
+	return s.update(name, func(b *bucket) *Error {
+		o.SSE, o.SSEKey = b.Encryption.Algorithm, b.Encryption.KMSKeyID
+		b.Objects[key] = o
+		return nil
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
 	"net/http"
@@ -262,5 +263,48 @@ func TestStateRoundTrip(t *testing.T) {
 		status: 200, contains: []string{"<Status>Enabled</Status>"}})
 	if err := back.LoadState([]byte(`{"buckets":[{"region":"x"}]}`)); err == nil {
 		t.Error("LoadState accepted a bucket without a name")
+	}
+}
+
+func TestMultipartUpload(t *testing.T) {
+	s := newTestService(t)
+	mustCreate(t, s, "bkt", "us-west-2")
+	w := serve(s, request("POST", "/bkt/big.bin?uploads", "us-west-2", ""))
+	var init initiateResultXML
+	if w.Code != 200 || xml.Unmarshal(w.Body.Bytes(), &init) != nil || init.UploadID == "" {
+		t.Fatalf("CreateMultipartUpload: %d %s", w.Code, w.Body)
+	}
+	id := init.UploadID
+	part := func(n int, body string) string {
+		w := serve(s, request("PUT", fmt.Sprintf("/bkt/big.bin?partNumber=%d&uploadId=%s",
+			n, id), "us-west-2", body))
+		if w.Code != 200 {
+			t.Fatalf("UploadPart %d: %d %s", n, w.Code, w.Body)
+		}
+		return w.Header().Get("ETag")
+	}
+	e1, e2 := part(1, "hello "), part(2, "world")
+	complete := func(parts ...string) string {
+		doc := "<CompleteMultipartUpload>"
+		for i := 0; i+1 < len(parts); i += 2 {
+			doc += "<Part><PartNumber>" + parts[i] + "</PartNumber><ETag>" + parts[i+1] +
+				"</ETag></Part>"
+		}
+		return doc + "</CompleteMultipartUpload>"
+	}
+	target := "/bkt/big.bin?uploadId=" + id
+	run(t, s,
+		step{method: "POST", target: target, body: complete("2", e2, "1", e1), status: 400,
+			contains: []string{"InvalidPartOrder"}},
+		step{method: "POST", target: target, body: complete("1", e1, "3", e2), status: 400,
+			contains: []string{"InvalidPart"}},
+		step{method: "POST", target: target, body: complete("1", e1, "2", e2), status: 200,
+			contains: []string{"<Key>big.bin</Key>", "-2&#34;</ETag>"}},
+		step{method: "POST", target: target, body: complete("1", e1), status: 404,
+			contains: []string{"<Code>NoSuchUpload</Code>"}},
+		step{method: "DELETE", target: target, status: 404},
+	)
+	if got, _ := s.Object("bkt", "big.bin"); string(got) != "hello world" {
+		t.Errorf("assembled object = %q, want hello world", got)
 	}
 }

@@ -15,6 +15,7 @@ type Service struct {
 	env     simcore.Env
 	mu      sync.Mutex
 	buckets map[string]*bucket
+	uploads map[string]*upload
 }
 
 // bucket is one bucket's whole state; it is also the shape of the saved state.
