@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,3 +126,5 @@ func find(t *testing.T, checks []model.Check, id, bucket string) model.Check {
 	t.Fatalf("no check %s for bucket %q", id, bucket)
 	return model.Check{}
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -10,6 +10,8 @@ import (
 // go test ./diagnostics/policy -run '^$' -fuzz FuzzParsePolicy -fuzztime 20s
 func FuzzParsePolicy(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*.json"))
+	keys, _ := filepath.Glob(filepath.Join("..", "testdata", "keys", "*.json"))
+	files = append(files, keys...)
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(string(b), "s3:GetObject")
