@@ -168,3 +168,39 @@ func assertCORS(t *testing.T, srv *sandbox.Server) {
 		t.Errorf("MaxAgeSeconds = %d, want 3600", r.MaxAgeSeconds)
 	}
 }
+
+// TestCLIReads runs every S3 read the console makes through the CLI against the healthy
+// scenario and checks the values it prints.
+func TestCLIReads(t *testing.T) {
+	sandboxtest.AWSCLI(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "healthy"})
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"s3api", "head-bucket", "--bucket", cache}, nil},
+		{[]string{"s3api", "get-bucket-encryption", "--bucket", cache},
+			[]string{`"SSEAlgorithm": "aws:kms"`, `"KMSMasterKeyID": "`}},
+		{[]string{"s3api", "get-bucket-ownership-controls", "--bucket", cache},
+			[]string{`"ObjectOwnership": "BucketOwnerEnforced"`}},
+		{[]string{"s3api", "get-bucket-versioning", "--bucket", cache},
+			[]string{`"Status": "Enabled"`}},
+		{[]string{"s3api", "get-bucket-logging", "--bucket", cache},
+			[]string{`"TargetBucket": "acme-slateo-access-logs"`}},
+		{[]string{"s3api", "get-bucket-policy-status", "--bucket", cache},
+			[]string{`"IsPublic": false`}},
+		{[]string{"s3api", "list-buckets"},
+			[]string{`"Name": "acme-slateo-cache"`, `"Name": "acme-slateo-uploads"`}},
+		{[]string{"s3", "ls"}, []string{" acme-slateo-cache\n", " acme-slateo-uploads\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[:2], " "), func(t *testing.T) {
+			out := mustCLI(t, srv, tt.args...)
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output %s lacks %q", out, w)
+				}
+			}
+		})
+	}
+}
