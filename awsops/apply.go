@@ -92,6 +92,8 @@ type ApplyS3API interface {
 		*s3.PutBucketCorsOutput, error)
 	DeleteBucketCors(context.Context, *s3.DeleteBucketCorsInput, ...func(*s3.Options)) (
 		*s3.DeleteBucketCorsOutput, error)
+	GetBucketEncryption(context.Context, *s3.GetBucketEncryptionInput,
+		...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error)
 	GetBucketVersioning(context.Context, *s3.GetBucketVersioningInput,
 		...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error)
 	PutBucketVersioning(context.Context, *s3.PutBucketVersioningInput,

@@ -16,9 +16,10 @@ import (
 )
 
 // Plan reads the current documents afresh (never from a cached State) and returns the
-// changes that would converge the buckets and the KMS key on the setup guide: each merged
-// into what exists, in the order they must be applied. A change that cannot be made carries
-// its Refusal. An empty plan means nothing needs to change.
+// changes that would converge the buckets and the KMS keys on the setup guide: each merged
+// into what exists, in the order they must be applied. The keys are the configured
+// --kms-key and every customer-managed key the buckets' default encryption names. A change
+// that cannot be made carries its Refusal. An empty plan means nothing needs to change.
 //
 // Changes on a bucket that does not exist yet are computed against an empty bucket; after
 // creating it, plan again, since S3 gives a new bucket defaults of its own.
@@ -28,19 +29,27 @@ func (a *Applier) Plan(ctx context.Context, settings model.Settings,
 		return nil, err
 	}
 	var changes []Change
+	var keys []keyRef
+	if settings.KMSKey != "" {
+		keys = append(keys, keyRef{ref: settings.KMSKey, region: settings.EffectiveRegion()})
+	}
 	for i, bucket := range settings.BucketNames() {
 		purpose := model.Uploads
 		if i == 1 {
 			purpose = model.Cache
 		}
-		bc, err := a.planBucket(ctx, settings, bucket, purpose, opts)
+		bc, key, err := a.planBucket(ctx, settings, bucket, purpose, opts)
 		if err != nil {
 			return nil, err
 		}
 		changes = append(changes, bc...)
+		if key.ref != "" {
+			keys = append(keys, key)
+		}
 	}
-	if settings.KMSKey != "" {
-		kc, err := a.planKey(ctx, settings)
+	seen := map[string]bool{}
+	for _, k := range keys {
+		kc, err := a.planKey(ctx, settings, k, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -49,17 +58,25 @@ func (a *Applier) Plan(ctx context.Context, settings model.Settings,
 	return changes, nil
 }
 
+// keyRef is a KMS key as settings or a bucket's encryption name it, and the region it is
+// resolved in.
+type keyRef struct {
+	ref, region string
+}
+
+// planBucket plans the changes of one bucket and returns the customer KMS key its default
+// encryption names, if any.
 func (a *Applier) planBucket(ctx context.Context, settings model.Settings, bucket string,
-	purpose model.Purpose, opts PlanOptions) ([]Change, error) {
+	purpose model.Purpose, opts PlanOptions) ([]Change, keyRef, error) {
 	region, exists, refusal, err := a.bucketRegion(ctx, bucket, settings.EffectiveRegion())
 	if err != nil {
-		return nil, err
+		return nil, keyRef{}, err
 	}
 	if refusal != "" {
 		c := a.newChange(KindCreateBucket, bucket, bucket, region, "", "")
 		c.Title = "use bucket " + bucket
 		c.Refusal = refusal
-		return []Change{c}, nil
+		return []Change{c}, keyRef{}, nil
 	}
 
 	var changes []Change
@@ -84,13 +101,42 @@ func (a *Applier) planBucket(ctx context.Context, settings model.Settings, bucke
 	for _, step := range steps {
 		c, needed, err := step(ctx)
 		if err != nil {
-			return nil, err
+			return nil, keyRef{}, err
 		}
 		if needed {
 			changes = append(changes, c)
 		}
 	}
-	return changes, nil
+	key, err := p.encryptionKey(ctx)
+	return changes, key, err
+}
+
+// encryptionKey returns the KMS key the bucket's default encryption names; none for SSE-S3
+// or for SSE-KMS with the AWS-managed aws/s3 key, whose policy nobody can change.
+func (p bucketPlanner) encryptionKey(ctx context.Context) (keyRef, error) {
+	if !p.exists {
+		return keyRef{}, nil
+	}
+	ctx, cancel := p.a.call(ctx)
+	defer cancel()
+	out, err := p.a.S3.GetBucketEncryption(ctx,
+		&s3.GetBucketEncryptionInput{Bucket: aws.String(p.bucket)}, InRegion(p.region))
+	if apiCode(err) == "ServerSideEncryptionConfigurationNotFoundError" {
+		return keyRef{}, nil
+	}
+	if err != nil {
+		return keyRef{}, fmt.Errorf("reading default encryption of %s: %w", p.bucket, err)
+	}
+	if out.ServerSideEncryptionConfiguration == nil {
+		return keyRef{}, nil
+	}
+	for _, r := range out.ServerSideEncryptionConfiguration.Rules {
+		d := r.ApplyServerSideEncryptionByDefault
+		if d != nil && aws.ToString(d.KMSMasterKeyID) != "" {
+			return keyRef{ref: aws.ToString(d.KMSMasterKeyID), region: p.region}, nil
+		}
+	}
+	return keyRef{}, nil
 }
 
 // bucketRegion finds where a bucket lives. A bucket that is missing lives, once created, in
@@ -213,13 +259,21 @@ func (p bucketPlanner) ownership(ctx context.Context) (Change, bool, error) {
 	return p.change(KindOwnership, before, after), before != after, nil
 }
 
-// planKey plans the merge of Slateo's statement into the configured key's policy.
-func (a *Applier) planKey(ctx context.Context, s model.Settings) ([]Change, error) {
-	meta, err := a.describeKey(ctx, s)
+// planKey plans the merge of Slateo's statement into one key's policy, once per key ARN
+// (seen holds the keys already planned).
+func (a *Applier) planKey(ctx context.Context, s model.Settings, k keyRef,
+	seen map[string]bool) ([]Change, error) {
+	meta, err := a.describeKey(ctx, k)
 	if err != nil {
-		return nil, err
+		c := a.newChange(KindKeyPolicy, "", k.ref, k.region, "", "")
+		c.Refusal = "cannot describe the KMS key: " + model.CleanLine(err.Error())
+		return []Change{c}, nil
 	}
 	keyARN := aws.ToString(meta.Arn)
+	if seen[keyARN] {
+		return nil, nil
+	}
+	seen[keyARN] = true
 	region := model.KMSKeyRegion(keyARN)
 	if meta.KeyManager == kmstypes.KeyManagerTypeAws {
 		c := a.newChange(KindKeyPolicy, "", keyARN, region, "", "")
@@ -231,7 +285,10 @@ func (a *Applier) planKey(ctx context.Context, s model.Settings) ([]Change, erro
 
 	before, err := a.ReadDocument(ctx, KindKeyPolicy, keyARN, region)
 	if err != nil {
-		return nil, err
+		c := a.newChange(KindKeyPolicy, "", keyARN, region, "", "")
+		c.Refusal = "cannot read the key policy (a key of another account can only be " +
+			"changed by its owner): " + model.CleanLine(err.Error())
+		return []Change{c}, nil
 	}
 	stmt := json.RawMessage(model.KMSStatement(s.OrgSlug).JSON())
 	after, changed, err := model.MergePolicy(before, []json.RawMessage{stmt})
@@ -250,22 +307,20 @@ func (a *Applier) planKey(ctx context.Context, s model.Settings) ([]Change, erro
 	return []Change{c}, nil
 }
 
-func (a *Applier) describeKey(ctx context.Context, s model.Settings) (
-	*kmstypes.KeyMetadata, error) {
+func (a *Applier) describeKey(ctx context.Context, k keyRef) (*kmstypes.KeyMetadata, error) {
 	ctx, cancel := a.call(ctx)
 	defer cancel()
-	region := model.KMSKeyRegion(s.KMSKey)
+	region := model.KMSKeyRegion(k.ref)
 	if region == "" {
-		region = s.EffectiveRegion()
+		region = k.region
 	}
-	out, err := a.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.KMSKey)},
+	out, err := a.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(k.ref)},
 		kmsRegion(region))
 	if err != nil {
-		return nil, fmt.Errorf("describing KMS key %s: %w", s.KMSKey, err)
+		return nil, fmt.Errorf("describing KMS key %s: %w", k.ref, err)
 	}
 	if out.KeyMetadata == nil {
-		return nil, fmt.Errorf("describing KMS key %s: no key metadata in the answer",
-			s.KMSKey)
+		return nil, fmt.Errorf("describing KMS key %s: no key metadata in the answer", k.ref)
 	}
 	return out.KeyMetadata, nil
 }

@@ -313,3 +313,38 @@ func TestApplyTimeoutFlagBoundsTheRun(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a failure naming the command", r.code, r.stderr)
 	}
 }
+
+func TestApplyFixesBrokenScenario(t *testing.T) {
+	applyIsolate(t)
+	log := &opLog{}
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken", Log: log})
+	args := append(settingArgs(srv), "--backup-dir", t.TempDir())
+	r := runApplyWith(t, "", false, append(args, "--yes")...)
+	if r.code != exitOK {
+		t.Fatalf("apply exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	t.Log(r.stdout)
+	r = runCmd(t, append([]string{"check", "--json"}, settingArgs(srv)...)...)
+	t.Log(r.stdout)
+	var report struct {
+		Checks []struct{ ID, Bucket, Status, Summary string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("check --json: %v\n%s%s", err, r.stdout, r.stderr)
+	}
+	for _, c := range report.Checks {
+		if c.Status == "fail" {
+			t.Errorf("after apply, check %s %s fails: %s", c.ID, c.Bucket, c.Summary)
+		}
+	}
+	if len(report.Checks) == 0 {
+		t.Error("check printed no checks")
+	}
+
+	log.reset()
+	r = runApplyWith(t, "", false, append(args, "--yes")...)
+	if _, writes := log.ops(t); r.code != exitOK || len(writes) != 0 {
+		t.Errorf("second apply: exit %d, writes %v\n%s", r.code, writes, r.stdout)
+	}
+}
