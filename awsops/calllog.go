@@ -78,7 +78,7 @@ func (l *CallLog) record(ctx context.Context, in middleware.InitializeInput,
 	out, md, err := next.HandleInitialize(ctx, in)
 	l.add(Call{
 		Time:      start,
-		Service:   awsmiddleware.GetServiceID(ctx),
+		Service:   serviceOf(ctx),
 		Operation: middleware.GetOperationName(ctx),
 		Target:    targetOf(in.Parameters),
 		Result:    resultOf(err),
@@ -136,4 +136,13 @@ func stringField(v reflect.Value, name string) (string, bool) {
 		return "", false
 	}
 	return f.Elem().String(), true
+}
+
+// serviceOf names the service of a call. The per-operation metadata may not be registered
+// yet when the log's middleware runs first, so the client's own service id is the fallback.
+func serviceOf(ctx context.Context) string {
+	if id := awsmiddleware.GetServiceID(ctx); id != "" {
+		return id
+	}
+	return middleware.GetServiceID(ctx)
 }
