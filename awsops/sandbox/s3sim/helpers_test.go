@@ -12,7 +12,7 @@ import (
 
 var testNow = time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
 
-func newTestService(t *testing.T) *Service {
+func newTestService(t testing.TB) *Service {
 	t.Helper()
 	return New(simcore.Env{Account: "111122223333", Now: func() time.Time { return testNow },
 		Journal: &simcore.Journal{}, OrgRoles: []string{"acme"}})
