@@ -319,3 +319,61 @@ func BlindSpots(found int, trailsWithDataEvents bool) []string {
 	}
 	return spots
 }
+
+// policyBlame are the checks that can explain the org role's S3 denial when no statement
+// of the bucket policy allows the call, in the order they are to blame: a wrong principal
+// makes every other statement moot.
+var policyBlame = []string{"policy-principal", "policy-deny", "policy-resources",
+	"policy-actions"}
+
+// Link points a diagnosed event at the check that the checklist found failing for it, when
+// the event alone was not enough to tell: S3 answers Slateo's cross-account calls with a
+// plain "Access Denied", so a denied GetObject may come from a wrong principal as well as a
+// missing /* resource. A failing policy-principal on the event's bucket wins; otherwise the
+// event's own check stands if it fails; otherwise the first failing policy check (or
+// encryption, for a KMS denial) takes its place, with its summary as the diagnosis. Checks
+// that could not be evaluated change nothing.
+func Link(e model.Event, checks []model.Check) model.Event {
+	candidates := candidateChecks(e.Check)
+	if candidates == nil {
+		return e
+	}
+	bucket, _ := bucketOfARN(e.Resource)
+	failing := func(id string) (model.Check, bool) {
+		for _, c := range checks {
+			if c.ID == id && c.Status == model.Fail && (c.Bucket == bucket || bucket == "") {
+				return c, true
+			}
+		}
+		return model.Check{}, false
+	}
+	if c, ok := failing(candidates[0]); ok && c.ID != e.Check {
+		return relink(e, c)
+	}
+	if _, ok := failing(e.Check); ok {
+		return e
+	}
+	for _, id := range candidates[1:] {
+		if c, ok := failing(id); ok {
+			return relink(e, c)
+		}
+	}
+	return e
+}
+
+func candidateChecks(check string) []string {
+	switch check {
+	case "policy-principal", "policy-deny", "policy-resources", "policy-actions":
+		return policyBlame
+	case "kms-grant", "encryption":
+		return []string{"encryption", "kms-grant"}
+	}
+	return nil
+}
+
+func relink(e model.Event, c model.Check) model.Event {
+	e.Check = c.ID
+	e.Diagnosis = fmt.Sprintf("Slateo was denied %s on %s: %s", clean(e.Name),
+		clean(e.Resource), clean(c.Summary))
+	return e
+}

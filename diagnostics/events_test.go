@@ -228,3 +228,56 @@ func TestBlindSpots(t *testing.T) {
 		})
 	}
 }
+
+func TestLink(t *testing.T) {
+	uploads, cache := "acme-slateo-uploads", "acme-slateo-cache"
+	getObject := func(bucket string) model.Event {
+		return Diagnose(model.Event{Source: s3Source, Name: "GetObject", Principal: orgSession,
+			Resource: "arn:aws:s3:::" + bucket + "/org-1/a", ErrorCode: "AccessDenied",
+			ErrorMessage: plainDenied}, settings())
+	}
+	fail := func(id, bucket, summary string) model.Check {
+		return model.Check{ID: id, Bucket: bucket, Status: model.Fail, Summary: summary}
+	}
+	tests := []struct {
+		name   string
+		event  model.Event
+		checks []model.Check
+		check  string
+		says   string
+	}{
+		{name: "wrong principal wins", event: getObject(uploads), checks: []model.Check{
+			fail("policy-principal", uploads, "no Allow statement names the org role"),
+			fail("policy-resources", cache, "the policy does not cover /*"),
+		}, check: "policy-principal", says: "no Allow statement names the org role"},
+		{name: "own check fails", event: getObject(cache), checks: []model.Check{
+			fail("policy-actions", cache, "not allowed s3:GetObject"),
+			fail("policy-resources", cache, "the policy does not cover /*"),
+		}, check: "policy-resources", says: "statement AllowSlateoObjectAccess"},
+		{name: "another policy check fails", event: getObject(cache), checks: []model.Check{
+			{ID: "policy-resources", Bucket: cache, Status: model.Pass},
+			fail("policy-deny", cache, "a Deny blocks the role"),
+		}, check: "policy-deny", says: "Slateo was denied GetObject on arn:aws:s3:::" + cache +
+			"/org-1/a: a Deny blocks the role"},
+		{name: "check of another bucket", event: getObject(cache), checks: []model.Check{
+			fail("policy-principal", uploads, "no Allow statement names the org role"),
+		}, check: "policy-resources", says: "statement AllowSlateoObjectAccess"},
+		{name: "unknown changes nothing", event: getObject(cache), checks: []model.Check{
+			{ID: "policy-principal", Bucket: cache, Status: model.Unknown},
+		}, check: "policy-resources", says: "statement AllowSlateoObjectAccess"},
+		{name: "admin's own denial untouched", event: Diagnose(model.Event{Source: s3Source,
+			Name: "GetBucketCors", Principal: adminARN, Resource: cacheARN,
+			ErrorCode: "AccessDenied", ErrorMessage: plainDenied}, settings()),
+			checks: []model.Check{fail("policy-principal", cache, "x")},
+			check:  "", says: "your credentials"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Link(tt.event, tt.checks)
+			if got.Check != tt.check || !strings.Contains(got.Diagnosis, tt.says) {
+				t.Errorf("Link = %q, %q; want %q saying %q", got.Check, got.Diagnosis,
+					tt.check, tt.says)
+			}
+		})
+	}
+}

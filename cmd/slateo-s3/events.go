@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"slateo-s3/awsops"
+	"slateo-s3/diagnostics"
+	"slateo-s3/model"
+	"slateo-s3/ui/textout"
+)
+
+// eventsOptions are the flags of `slateo-s3 events`.
+type eventsOptions struct {
+	settings *settingsFlags
+	since    time.Duration
+	until    string
+	json     bool
+	timeout  time.Duration
+	// now and lookupEnv are the clock and the environment; tests replace them.
+	now       func() time.Time
+	lookupEnv func(string) (string, bool)
+}
+
+// runEvents searches CloudTrail for the denied calls that concern the buckets, the key or
+// the org role, and prints each with its diagnosis. Exit 0: the whole window was searched;
+// 1: the search failed or stopped early (what was found is still printed); 2: invalid input.
+func runEvents(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("events", "slateo-s3 events [--since 24h] [--until T] [--json] [flags]",
+		stderr)
+	o := eventsOptions{settings: bindSettings(fs), now: time.Now, lookupEnv: os.LookupEnv}
+	fs.DurationVar(&o.since, "since", 24*time.Hour, "search this far back from --until")
+	fs.StringVar(&o.until, "until", "", "end of the window, RFC 3339 (default now)")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "stop searching after this long")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+
+	s, err := o.settings.resolve()
+	if err == nil {
+		_, _, err = o.window()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 events: %v\n", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	return o.run(ctx, s, stdout, stderr)
+}
+
+// window returns the time span to search.
+func (o eventsOptions) window() (start, end time.Time, err error) {
+	end = o.now().UTC().Truncate(time.Second)
+	if o.until != "" {
+		end, err = time.Parse(time.RFC3339, o.until)
+		if err != nil {
+			return start, end, fmt.Errorf("--until %q is not an RFC 3339 time "+
+				"(like 2026-01-02T15:04:05Z)", o.until)
+		}
+	}
+	if o.since <= 0 {
+		return start, end, fmt.Errorf("--since must be positive, not %s", o.since)
+	}
+	return end.Add(-o.since), end, nil
+}
+
+func (o eventsOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
+	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 events: %v\n", err)
+		return exitFail
+	}
+	defer conn.Close()
+
+	start, end, _ := o.window()
+	report, searchErr := searchEvents(ctx, conn.session, conn.settings, start, end)
+	if o.json {
+		err = textout.EventsJSON(stdout, report)
+		for _, n := range report.Notes {
+			fmt.Fprintln(stderr, "note: "+model.CleanLine(n))
+		}
+	} else {
+		err = textout.EventsText(stdout, report, textout.ColorEnabled(stdout, o.lookupEnv))
+	}
+	if err = errors.Join(searchErr, err); err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 events: %s\n", model.CleanLine(err.Error()))
+		return exitFail
+	}
+	return exitOK
+}
+
+// searchEvents inspects the account (for its trails and its checklist), runs the search to
+// its end, diagnoses every denial, links it to the failing check that explains it, and adds
+// the blind spots. On an error the report holds what was found before it, with a note
+// saying how far back the search got.
+func searchEvents(ctx context.Context, session *awsops.Session, s model.Settings,
+	start, end time.Time) (textout.EventsReport, error) {
+	report := textout.EventsReport{Start: start, End: end}
+	state := session.Inspect(ctx, s)
+	checks := diagnostics.Checklist(state)
+	trails := state.Trails.Value
+	if !state.Trails.IsPresent() {
+		trails = []model.Trail{}
+		report.Notes = append(report.Notes, "could not list the trails, so data events "+
+			"were not searched: "+state.Trails.Reason)
+	}
+	q := awsops.EventQuery{Settings: s, Start: start, End: end, Trails: trails,
+		KeyARNs: keyARNs(state)}
+
+	pages := make(chan awsops.EventPage)
+	done := make(chan error, 1)
+	go func() { done <- session.FindDenials(ctx, q, pages); close(pages) }()
+
+	covered := map[string]time.Time{}
+	for p := range pages {
+		report.Pages, report.Scanned = p.Pages, p.Scanned
+		covered[p.Source] = p.Covered
+		for _, e := range p.Events {
+			e = diagnostics.Link(diagnostics.Diagnose(e, s), checks)
+			report.Events = append(report.Events, e)
+		}
+		if p.Note != "" {
+			report.Notes = append(report.Notes, p.Note)
+		}
+	}
+	err := <-done
+	if c := covered[awsops.SourceLookup]; err != nil && !c.IsZero() {
+		report.Notes = append(report.Notes, "the search stopped early: event history was "+
+			"read back to "+c.UTC().Format(time.RFC3339)+" only")
+	}
+	withData := len(awsops.TrailsWithDataEvents(trails, s.BucketNames())) > 0
+	report.Notes = append(report.Notes, diagnostics.BlindSpots(len(report.Events), withData)...)
+	return report, err
+}
+
+// keyARNs are the ARNs of the keys the inspection could describe.
+func keyARNs(state model.State) []string {
+	var arns []string
+	for _, k := range state.Keys {
+		if k.Metadata.IsPresent() && k.Metadata.Value.ARN != "" {
+			arns = append(arns, k.Metadata.Value.ARN)
+		}
+	}
+	return arns
+}
