@@ -123,11 +123,11 @@ func versioningCheck(b model.BucketState) model.Check {
 	if f.IsPresent() && f.Value == "Enabled" {
 		return pass(id, b.Name, "versioning is enabled", "")
 	}
-	got := "never enabled"
+	summary := "versioning was never enabled"
 	if f.Value != "" {
-		got = f.Value
+		summary = "versioning is " + strings.ToLower(f.Value)
 	}
-	c := newCheck(id, b.Name, model.Warn, "versioning is "+strings.ToLower(got))
+	c := newCheck(id, b.Name, model.Warn, summary)
 	return withFix(c, "Versioning protects against accidental deletion (recommended, "+
 		"optional). Consider a lifecycle rule that expires old versions, especially on the "+
 		"cache bucket.", versioningFix(b.Name))

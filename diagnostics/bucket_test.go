@@ -77,7 +77,7 @@ func TestBucketChecks(t *testing.T) {
 			want:   want{W, "suspended"}, fix: "Status=Enabled"},
 		{name: "versioning never enabled", bucket: uploadsBucket, id: IDVersioning,
 			mutate: func(s *model.State) { s.Buckets[0].Versioning = model.Known("") },
-			want:   want{W, "never enabled"}},
+			want:   want{W, "was never enabled"}},
 		{name: "logging off", bucket: uploadsBucket, id: IDAccessLogging,
 			mutate: func(s *model.State) { s.Buckets[0].Logging = model.Known(model.Logging{}) },
 			want:   want{W, "off"}, fix: `"TargetBucket":"acme-slateo-access-logs"`},

@@ -43,7 +43,7 @@ func corsCheck(s model.State, b model.BucketState) model.Check {
 		}
 		failed = append(failed, line+": "+res.Reason)
 	}
-	rules := "Rules: " + compactJSON(f.Value)
+	rules := "Rules: " + compactCORS(f.Value...)
 	if len(failed) == 0 {
 		return pass(id, b.Name, "browsers on "+model.OrgOrigin(s.Settings.OrgSlug)+
 			" and https://slateo.ai may GET and HEAD", strings.Join(ok, "\n")+"\n"+rules)
@@ -66,7 +66,7 @@ func noCORS(s model.State, b model.BucketState) model.Check {
 	if up.CORS.IsPresent() && len(up.CORS.Value) > 0 {
 		summary = "CORS is configured on the uploads bucket " + up.Name +
 			" instead of the cache bucket"
-		detail += "\nThe uploads bucket has: " + compactJSON(up.CORS.Value) +
+		detail += "\nThe uploads bucket has: " + compactCORS(up.CORS.Value...) +
 			"\nSlateo's browser downloads come from the cache bucket; the uploads bucket " +
 			"needs no CORS."
 	}

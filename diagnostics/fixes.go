@@ -59,7 +59,10 @@ func encryptionFix(bucket, key string) string {
 
 func keyPolicyFix(keyID, slug string) string {
 	return "Add this statement to the key policy (keep the others; `slateo-s3 apply` merges " +
-		"it):\n" + model.KMSStatement(slug).JSON() + "then write the whole policy back:\n" +
+		"it):\n" + model.KMSStatement(slug).JSON() + "Save the current policy, add the " +
+		"statement to its Statement list, and write it back:\n" +
+		fmt.Sprintf("aws kms get-key-policy --key-id %s --policy-name default --query Policy "+
+			"--output text > key-policy.json\n", keyID) +
 		fmt.Sprintf("aws kms put-key-policy --key-id %s --policy-name default "+
 			"--policy file://key-policy.json", keyID)
 }
@@ -86,10 +89,21 @@ func loggingFix(s model.Settings, bucket string) string {
 	target := logBucketName(s)
 	status := fmt.Sprintf(`{"LoggingEnabled":{"TargetBucket":"%s","TargetPrefix":"%s/"}}`,
 		target, bucket)
-	return fmt.Sprintf("Create a separate log bucket %s in the same region (S3 must be "+
-		"allowed to write to it: principal logging.s3.amazonaws.com, s3:PutObject), then:\n"+
+	return fmt.Sprintf("Send the logs to a separate bucket %s in the same region; create it "+
+		"once and let S3's logging service write to it:\n%s\n%s\nthen:\n"+
 		"aws s3api put-bucket-logging --bucket %s --bucket-logging-status %s",
-		target, bucket, model.ShellQuote(status))
+		target, createBucketFix(target, s.EffectiveRegion()), logBucketPolicyFix(target),
+		bucket, model.ShellQuote(status))
+}
+
+// logBucketPolicyFix lets the S3 logging service write into the log bucket, as S3 requires
+// for buckets with ACLs disabled.
+func logBucketPolicyFix(target string) string {
+	pol := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S3ServerAccessLogs",`+
+		`"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},`+
+		`"Action":"s3:PutObject","Resource":"%s"}]}`, model.ObjectsARN(target))
+	return fmt.Sprintf("aws s3api put-bucket-policy --bucket %s --policy %s", target,
+		model.ShellQuote(pol))
 }
 
 // dataEventSelectors are advanced selectors that keep management events and add S3 data

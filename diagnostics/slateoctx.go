@@ -64,7 +64,8 @@ func kmsContext(s model.Settings, region string, caller model.Fact[model.Caller]
 	return c
 }
 
-func commonKeys(c policy.Context, s model.Settings, region string, caller model.Fact[model.Caller]) {
+func commonKeys(c policy.Context, s model.Settings, region string,
+	caller model.Fact[model.Caller]) {
 	outsideOrg := "Slateo's role is not in your AWS organization"
 	notYourNet := "Slateo does not reach AWS through your VPCs or VPC endpoints"
 	onlyServices := "set only when an AWS service calls on behalf of a resource"
