@@ -148,8 +148,74 @@ func TestInspectScenarioBroken(t *testing.T) {
 	assertScenarioKey(t, st, false)
 }
 
-func TestInspectScenarioFault(t *testing.T) {
-	fault, err := sandbox.ParseFault("GetBucketPolicy=AccessDenied")
+// TestInspectScenarioFaults injects one failing operation at a time into the healthy
+// account and checks that the fact it reads says why, with the IAM action when denied, and
+// that the other facts are still read.
+func TestInspectScenarioFaults(t *testing.T) {
+	cache := func(st model.State) model.BucketState { return st.Buckets[1] }
+	tests := []struct {
+		fail    string
+		fact    func(model.State) (model.Availability, string, string)
+		reason  string
+		missing string
+	}{
+		{"GetBucketPolicy=AccessDenied", func(st model.State) (model.Availability, string,
+			string) {
+			f := cache(st).Policy
+			return f.Availability, f.Reason, f.MissingAction
+		}, "access denied (AccessDenied", "s3:GetBucketPolicy"},
+		{"GetBucketCors=SlowDown", func(st model.State) (model.Availability, string, string) {
+			f := cache(st).CORS
+			return f.Availability, f.Reason, f.MissingAction
+		}, "throttled by AWS", ""},
+		{"DescribeKey=AccessDeniedException", func(st model.State) (model.Availability,
+			string, string) {
+			f := st.Keys[0].Metadata
+			return f.Availability, f.Reason, f.MissingAction
+		}, "access denied (AccessDeniedException", "kms:DescribeKey"},
+		{"GetKeyPolicy=AccessDeniedException", func(st model.State) (model.Availability,
+			string, string) {
+			f := st.Keys[0].Policy
+			return f.Availability, f.Reason, f.MissingAction
+		}, "access denied (AccessDeniedException", "kms:GetKeyPolicy"},
+		{"DescribeTrails=AccessDeniedException", func(st model.State) (model.Availability,
+			string, string) {
+			return st.Trails.Availability, st.Trails.Reason, st.Trails.MissingAction
+		}, "access denied (AccessDeniedException", "cloudtrail:DescribeTrails"},
+		{"GetEventSelectors=AccessDeniedException", func(st model.State) (model.Availability,
+			string, string) {
+			f := st.Trails.Value[0].Selectors
+			return f.Availability, f.Reason, f.MissingAction
+		}, "access denied (AccessDeniedException", "cloudtrail:GetEventSelectors"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fail, func(t *testing.T) {
+			fault, err := sandbox.ParseFault(tt.fail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, settings := scenarioSession(t, sandbox.Options{Scenario: "healthy",
+				Faults: []sandbox.Fault{fault}})
+
+			st := s.Inspect(context.Background(), settings)
+
+			got, reason, missing := tt.fact(st)
+			if got != model.CouldNotRead || !strings.HasPrefix(reason, tt.reason) ||
+				missing != tt.missing {
+				t.Errorf("fact = %s %q missing %q; want could not read, %q…, missing %q",
+					got, reason, missing, tt.reason, tt.missing)
+			}
+			if v := cache(st).Versioning; v.Value != "Enabled" {
+				t.Errorf("versioning = %+v, want still read", v)
+			}
+		})
+	}
+}
+
+// TestInspectScenarioHeadBucketDenied denies HeadBucket: the bucket is still known as the
+// caller's own (ListBuckets lists it) and its settings are read.
+func TestInspectScenarioHeadBucketDenied(t *testing.T) {
+	fault, err := sandbox.ParseFault("HeadBucket=AccessDenied")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,12 +225,13 @@ func TestInspectScenarioFault(t *testing.T) {
 	st := s.Inspect(context.Background(), settings)
 
 	for _, b := range st.Buckets {
-		if !b.Policy.IsUnreadable() || b.Policy.MissingAction != "s3:GetBucketPolicy" {
-			t.Errorf("%s policy = %+v, want could not read, missing s3:GetBucketPolicy",
-				b.Name, b.Policy)
+		p := b.Presence
+		if p.Value != model.Owned || p.MissingAction != "s3:ListBucket" ||
+			!strings.Contains(p.Reason, "ListBuckets shows the bucket") {
+			t.Errorf("%s presence = %+v, want owned, HeadBucket denied", b.Name, p)
 		}
-		if !b.CORS.IsPresent() && !b.CORS.IsAbsent() {
-			t.Errorf("%s CORS = %+v, want read despite the policy fault", b.Name, b.CORS)
+		if b.Region.Value != scenario.Region || !b.Policy.IsPresent() {
+			t.Errorf("%s region, policy = %+v, %+v; want read", b.Name, b.Region, b.Policy)
 		}
 	}
 }
