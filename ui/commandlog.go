@@ -82,7 +82,7 @@ func (m logModel) update(msg tea.Msg) (logModel, tea.Cmd) {
 
 // rows is how many calls fit above the CLI pane.
 func (m logModel) rows() int {
-	return max(m.c.bodyH-5, 1)
+	return max(m.c.bodyH-6, 1)
 }
 
 // scroll keeps the cursor on screen.
@@ -109,8 +109,9 @@ func (m logModel) view() string {
 	}
 	var b strings.Builder
 	b.WriteString(st.bold.Render(fmt.Sprintf("%d AWS calls, newest first", len(m.calls))) + "\n")
-	b.WriteString(st.subtle.Render(
-		"time      service    operation                  target                    result") + "\n")
+	callW, targetW := m.columns()
+	b.WriteString(st.subtle.Render("time      "+padRight("call", callW+1)+
+		padRight("target", targetW+1)+"result") + "\n")
 	end := min(m.offset+m.rows(), len(m.calls))
 	for i := m.offset; i < end; i++ {
 		line := truncate(m.row(m.at(i)), m.c.bodyW)
@@ -119,12 +120,24 @@ func (m logModel) view() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	for i := end - m.offset; i < m.rows(); i++ {
+	for i := end - m.offset; i < m.rows()+1; i++ {
 		b.WriteString("\n")
 	}
 	b.WriteString(st.subtle.Render("AWS CLI equivalent (c to copy):") + "\n")
-	b.WriteString(truncate(st.code.Render(m.selectedCLI()), m.c.bodyW))
+	b.WriteString(st.code.Render(fitHeight(shellLines(m.selectedCLI(), m.c.bodyW),
+		m.c.bodyW, 2)))
 	return b.String()
+}
+
+// columns returns the widths of the call (service and operation) and target columns for
+// the screen width; time, result and duration take the rest.
+func (m logModel) columns() (callW, targetW int) {
+	callW = 26
+	if m.c.bodyW >= 110 {
+		callW = 36
+	}
+	targetW = max(m.c.bodyW-10-(callW+1)-24, 12)
+	return callW, targetW
 }
 
 // row renders one call on one line.
@@ -135,12 +148,12 @@ func (m logModel) row(c awsops.Call) string {
 	} else {
 		result = "✗ " + result
 	}
-	return fmt.Sprintf("%s  %-10s %-26s %-25s %s %s",
-		c.Time.Format("15:04:05"),
-		truncate(model.CleanLine(serviceOf(c)), 10),
-		truncate(model.CleanLine(c.Operation), 26),
-		truncate(model.CleanLine(c.Target), 25),
-		result, millis(c.Duration))
+	callW, targetW := m.columns()
+	call := model.CleanLine(serviceOf(c) + " " + c.Operation)
+	return c.Time.Format("15:04:05") + "  " +
+		padRight(truncate(call, callW), callW+1) +
+		padRight(truncate(model.CleanLine(c.Target), targetW), targetW+1) +
+		result + " " + millis(c.Duration)
 }
 
 // millis shows a call's duration in whole milliseconds, the precision that matters here.

@@ -48,6 +48,8 @@ type common struct {
 	save   func(model.Settings) error
 	state  model.State
 	checks []model.Check
+	// summary counts checks by status, computed once per inspection.
+	summary model.Summary
 	// inspectErr is why the last refresh could not even start (no credentials, a bad
 	// profile); nil otherwise.
 	inspectErr error

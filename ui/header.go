@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -99,7 +100,7 @@ func (m Model) statusView() string {
 	case m.paused:
 		left += st.subtle.Render(" · auto-refresh paused (p)")
 	case m.opts.Refresh > 0:
-		left += st.subtle.Render(fmt.Sprintf(" · auto %s", m.opts.Refresh))
+		left += st.subtle.Render(" · auto-refresh every " + shortDuration(m.opts.Refresh))
 	}
 	return truncate(spread(left, m.summaryView(), m.c.width), m.c.width)
 }
@@ -109,7 +110,7 @@ func (m Model) summaryView() string {
 	if !m.c.hasState {
 		return ""
 	}
-	sum := model.Summarize(m.c.checks)
+	sum := m.c.summary
 	counts := map[model.Status]int{
 		model.Pass: sum.Pass, model.Fail: sum.Fail, model.Warn: sum.Warn,
 		model.Unknown: sum.Unknown, model.Skip: sum.Skip,
@@ -122,4 +123,16 @@ func (m Model) summaryView() string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// shortDuration prints 30s, 5m or 1h rather than Go's 30s, 5m0s, 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

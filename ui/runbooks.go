@@ -49,8 +49,10 @@ type runbookModel struct {
 	waiting  bool // waiting for the inspection the run asked for
 	probes   []probeResult
 	expected int
-	cancel   context.CancelFunc
-	body     viewport.Model
+	// ranAt is when the last run finished; zero before the first.
+	ranAt  time.Time
+	cancel context.CancelFunc
+	body   viewport.Model
 }
 
 func newRunbookModel(c *common) runbookModel {
@@ -117,6 +119,7 @@ func (m runbookModel) update(msg tea.Msg) (runbookModel, tea.Cmd) {
 func (m runbookModel) settle() runbookModel {
 	if m.running && !m.waiting && len(m.probes) >= m.expected {
 		m.running = false
+		m.ranAt = m.c.now()
 		if m.cancel != nil {
 			m.cancel()
 			m.cancel = nil
@@ -149,7 +152,7 @@ func (m runbookModel) pick(i int) runbookModel {
 	}
 	m = m.stop()
 	m.cursor = i
-	m.probes = nil
+	m.probes, m.ranAt = nil, time.Time{}
 	m.body.GotoTop()
 	return m.resize()
 }
@@ -247,8 +250,12 @@ func (m runbookModel) stepsText() string {
 	switch {
 	case m.running:
 		parts = append(parts, st.subtle.Render("running…"))
-	case !m.c.hasState:
-		parts = append(parts, st.subtle.Render("not run yet: press enter"))
+	case !m.ranAt.IsZero():
+		parts = append(parts, st.subtle.Render("ran "+ago(m.c.now(), m.ranAt)+
+			" · press enter to run it again"))
+	default:
+		parts = append(parts, st.subtle.Render("not run yet: press enter to run it "+
+			"(outcomes below are from the last refresh)"))
 	}
 	probeStep := 0
 	for i, step := range book.Steps {

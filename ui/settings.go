@@ -154,7 +154,7 @@ func (m settingsModel) placeholders() settingsModel {
 		case model.FieldCacheBucket:
 			m.inputs[i].Placeholder = derivedName(s.Company, "-slateo-cache")
 		case model.FieldRegion:
-			m.inputs[i].Placeholder = model.DefaultRegion
+			m.inputs[i].Placeholder = model.DefaultRegion + " (default)"
 		}
 	}
 	return m
@@ -165,7 +165,7 @@ func derivedName(company, suffix string) string {
 	if company == "" {
 		return ""
 	}
-	return company + suffix
+	return company + suffix + " (from company)"
 }
 
 func (m settingsModel) move(delta int) (settingsModel, tea.Cmd) {

@@ -329,6 +329,7 @@ func (m Model) onInspected(msg inspectedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.c.backend = msg.backend
 	m.c.state, m.c.checks, m.c.hasState = msg.state, msg.checks, true
+	m.c.summary = model.Summarize(msg.checks)
 	return m.forward(msg)
 }
 

@@ -295,7 +295,7 @@ func TestCommandLogListsCallsAndCopiesCLI(t *testing.T) {
 	m = drive(t, m, keys("5")...)
 	view := m.View()
 	for _, want := range []string{"2 AWS calls, newest first",
-		"15:00:01  S3         GetBucketPolicy", "✗ NoSuchBucketPolicy", "✓ OK",
+		"15:00:01  S3 GetBucketPolicy", "✗ NoSuchBucketPolicy", "✓ OK",
 		"aws s3api get-bucket-policy --region us-west-2"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("log lacks %q:\n%s", want, view)
