@@ -3,6 +3,7 @@ package kmssim
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"slateo-s3/awsops/sandbox/simcore"
 )
@@ -16,12 +17,13 @@ type KeyInfo struct {
 	Policy      string
 	State       string
 	Manager     string
+	Created     time.Time
 }
 
 func (k *key) info() KeyInfo {
 	return KeyInfo{
 		ID: k.ID, ARN: k.arn(), Region: k.Region, Description: k.Description,
-		Policy: k.Policy, State: k.State, Manager: k.Manager,
+		Policy: k.Policy, State: k.State, Manager: k.Manager, Created: k.Created,
 	}
 }
 
@@ -36,6 +38,20 @@ func (s *Service) CreateKey(region, description, policy string) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("creating key in %s: %w", region, err)
 	}
+	return k.arn(), nil
+}
+
+// CreateKeyAt is CreateKey for a key created at a given time, so that a scenario's key
+// carries the CreationDate its history tells.
+func (s *Service) CreateKeyAt(region, description, policy string, at time.Time) (string, error) {
+	s.mu.Lock()
+	defer s.unlock()
+
+	k, err := s.newKey(region, description, policy, false)
+	if err != nil {
+		return "", fmt.Errorf("creating key in %s: %w", region, err)
+	}
+	k.Created = at.UTC()
 	return k.arn(), nil
 }
 

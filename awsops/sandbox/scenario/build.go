@@ -61,10 +61,13 @@ func newBuilder(t Target) *builder {
 
 func healthy(t Target) error {
 	b := newBuilder(t)
-	if err := b.configure(healthyConfig); err != nil {
+	setupAt := b.now.Add(-72 * time.Hour)
+	if err := b.configure(healthyConfig, setupAt); err != nil {
 		return err
 	}
-	b.t.Env.Journal.Add(b.setupEvents(b.now.Add(-72*time.Hour), healthyConfig)...)
+	if err := b.recordSetup(setupAt, healthyConfig); err != nil {
+		return err
+	}
 	if err := b.activity(b.now.Add(-20*time.Hour), 12, 95*time.Minute, false); err != nil {
 		return err
 	}
@@ -73,12 +76,15 @@ func healthy(t Target) error {
 
 func broken(t Target) error {
 	b := newBuilder(t)
-	if err := b.configure(brokenConfig); err != nil {
+	setupAt := b.now.Add(-23 * time.Hour)
+	if err := b.configure(brokenConfig, setupAt); err != nil {
 		return err
 	}
 	first := healthyConfig
 	first.versioned, first.accessLogs = brokenConfig.versioned, false
-	b.t.Env.Journal.Add(b.setupEvents(b.now.Add(-23*time.Hour), first)...)
+	if err := b.recordSetup(setupAt, first); err != nil {
+		return err
+	}
 	if err := b.activity(b.now.Add(-20*time.Hour), 5, 90*time.Minute, false); err != nil {
 		return err
 	}
@@ -89,11 +95,21 @@ func broken(t Target) error {
 	return b.writeLogFiles()
 }
 
-// configure sets the account up through the services' Go API, first error wins.
-func (b *builder) configure(c config) error {
+// recordSetup writes the admin's setup calls into the journal and starts the trail's
+// logging when the history says it started.
+func (b *builder) recordSetup(start time.Time, c config) error {
+	records := b.setupEvents(start, c)
+	b.t.Env.Journal.Add(records...)
+	last := records[len(records)-1]
+	return b.t.Trail.StartLoggingAt(Region, TrailName, last.Time())
+}
+
+// configure sets the account up through the services' Go API, first error wins; the
+// trail's logging is started by recordSetup.
+func (b *builder) configure(c config, setupAt time.Time) error {
 	steps := []func() error{
 		func() error { return b.buckets(c) },
-		func() error { return b.key(c) },
+		func() error { return b.key(c, setupAt) },
 		func() error { return b.bucketSettings(c) },
 		func() error { return b.trail() },
 	}
@@ -127,9 +143,11 @@ func (b *builder) buckets(c config) error {
 	return nil
 }
 
-func (b *builder) key(c config) error {
-	arn, err := b.t.KMS.CreateKey(Region, "Slateo buckets of "+Company,
-		keyPolicy(b.t.Env.Account, c.keyForSlateo))
+// key creates the customer-managed key, dated as the setup history's CreateKey call.
+func (b *builder) key(c config, setupAt time.Time) error {
+	created := setupAt.Add(time.Duration(2*len(b.bucketNames(c))) * callGap)
+	arn, err := b.t.KMS.CreateKeyAt(Region, "Slateo buckets of "+Company,
+		keyPolicy(b.t.Env.Account, c.keyForSlateo), created)
 	if err != nil {
 		return err
 	}
@@ -185,9 +203,6 @@ func (b *builder) trail() error {
 	})
 	if err == nil {
 		err = tr.PutEventSelectors(Region, TrailName, dataSelectors(), nil)
-	}
-	if err == nil {
-		err = tr.StartLogging(Region, TrailName)
 	}
 	return err
 }

@@ -285,6 +285,42 @@ func TestBrokenJournal(t *testing.T) {
 	}
 }
 
+// TestHistoryMatchesState checks that the key and the trail carry the times their history
+// tells: the key created by the CreateKey event, the trail logging before its first record.
+func TestHistoryMatchesState(t *testing.T) {
+	for _, name := range []string{"healthy", "broken"} {
+		t.Run(name, func(t *testing.T) {
+			tr := applied(t, name)
+			key, err := tr.KMS.Key(Region, KeyAlias)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var created, started time.Time
+			for _, r := range tr.Env.Journal.NewestFirst() {
+				switch r.EventName {
+				case "CreateKey":
+					created = r.Time()
+				case "StartLogging":
+					started = r.Time()
+				}
+			}
+			if !key.Created.Equal(created) {
+				t.Errorf("key created %v, CreateKey event at %v", key.Created, created)
+			}
+			trail := tr.Trail.Trails()[0]
+			if !trail.StartedLogging.Equal(started) {
+				t.Errorf("trail logging since %v, StartLogging event at %v",
+					trail.StartedLogging, started)
+			}
+			for _, r := range logRecords(t, tr) {
+				if r.Time().Before(started) {
+					t.Fatalf("log record at %v before logging started at %v", r.Time(), started)
+				}
+			}
+		})
+	}
+}
+
 func TestHealthyHistory(t *testing.T) {
 	tr := applied(t, "healthy")
 	for _, r := range logRecords(t, tr) {

@@ -3,6 +3,7 @@ package trailsim
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // TrailInfo describes one trail, for scenarios and tests.
@@ -14,8 +15,10 @@ type TrailInfo struct {
 	KeyPrefix   string
 	MultiRegion bool
 	Logging     bool
-	Basic       []EventSelector
-	Advanced    []AdvancedEventSelector
+	// StartedLogging is when logging was last turned on; zero if never.
+	StartedLogging time.Time
+	Basic          []EventSelector
+	Advanced       []AdvancedEventSelector
 }
 
 // CreateTrail creates a trail whose home is region, with logging off and the default
@@ -34,6 +37,21 @@ func (s *Service) CreateTrail(region string, spec TrailSpec) (string, error) {
 // StartLogging turns on logging of a trail given by name or ARN from its home region.
 func (s *Service) StartLogging(region, name string) error {
 	return s.logging(region, name, true)
+}
+
+// StartLoggingAt is StartLogging at a given time, so that a scenario's trail carries the
+// StartLoggingTime its history tells.
+func (s *Service) StartLoggingAt(region, name string, at time.Time) error {
+	s.mu.Lock()
+	defer s.unlock()
+
+	t, err := s.findHome(region, name)
+	if err != nil {
+		return fmt.Errorf("switching logging of trail %s: %w", name, err)
+	}
+	s.switchLogging(t, true)
+	t.StartLoggingTime = at.UTC()
+	return nil
 }
 
 // StopLogging turns off logging of a trail given by name or ARN from its home region.
@@ -80,7 +98,8 @@ func (s *Service) Trails() []TrailInfo {
 		out = append(out, TrailInfo{
 			Name: t.Name, ARN: t.arn(), HomeRegion: t.HomeRegion, Bucket: t.S3BucketName,
 			KeyPrefix: t.S3KeyPrefix, MultiRegion: t.MultiRegion, Logging: t.Logging,
-			Basic: t.EventSelectors, Advanced: t.AdvancedSelectors,
+			StartedLogging: t.StartLoggingTime,
+			Basic:          t.EventSelectors, Advanced: t.AdvancedSelectors,
 		})
 	}
 	return out
