@@ -239,6 +239,9 @@ func lowerFirst(s string) string {
 	if strings.HasPrefix(s, "AWS") {
 		return "aws" + s[3:]
 	}
+	if s == "" {
+		return s
+	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(r)) + s[n:]
 }

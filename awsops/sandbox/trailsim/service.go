@@ -229,7 +229,10 @@ func camel(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, val := range t {
-			out[strings.ToLower(k[:1])+k[1:]] = camel(val)
+			if k != "" {
+				k = strings.ToLower(k[:1]) + k[1:]
+			}
+			out[k] = camel(val)
 		}
 		return out
 	case []any:

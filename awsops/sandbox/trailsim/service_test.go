@@ -327,3 +327,27 @@ func BenchmarkLookupEvents(b *testing.B) {
 		}
 	}
 }
+
+func TestRecordedWriteParameters(t *testing.T) {
+	f := newFixture(t)
+	mustOK(t, f.call(t, "us-west-2", "CreateTrail", map[string]any{
+		"Name": "acme-audit", "S3BucketName": "logs", "": "odd"}))
+	recs := f.journal.NewestFirst()
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
+	var params map[string]any
+	if err := json.Unmarshal(recs[0].RequestParameters, &params); err != nil {
+		t.Fatal(err)
+	}
+	if params["name"] != "acme-audit" || params["s3BucketName"] != "logs" {
+		t.Fatalf("requestParameters %v", params)
+	}
+	var resp map[string]any
+	if err := json.Unmarshal(recs[0].ResponseElements, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp["trailARN"] != trailARNWest {
+		t.Fatalf("responseElements %v", resp)
+	}
+}
