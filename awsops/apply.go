@@ -206,3 +206,39 @@ func changeTitle(kind, target string) string {
 	}
 	return fmt.Sprintf("change %s of %s", kind, target)
 }
+
+// checkKinds maps each check id that apply can fix to the kinds of change that fix it.
+var checkKinds = map[string][]string{
+	"bucket-exists":       {KindCreateBucket},
+	"public-access-block": {KindPublicAccessBlock},
+	"policy-principal":    {KindBucketPolicy},
+	"policy-actions":      {KindBucketPolicy},
+	"policy-resources":    {KindBucketPolicy},
+	"cors":                {KindCORS},
+	"kms-grant":           {KindKeyPolicy},
+	"versioning":          {KindVersioning},
+	"object-ownership":    {KindOwnership},
+}
+
+// ChangesForCheck picks from a plan the changes that fix one check of a bucket (bucket empty
+// for account-level checks); a key policy change fixes kms-grant of every bucket. The
+// console's "apply this step" action plans, calls this, shows each change's Diff and applies
+// it after confirmation. It returns nil when apply cannot fix the check.
+func ChangesForCheck(changes []Change, checkID, bucket string) []Change {
+	var out []Change
+	for _, kind := range checkKinds[checkID] {
+		for _, c := range changes {
+			if c.Kind == kind && (c.Bucket == bucket || c.Kind == KindKeyPolicy) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// PlanOptionsForCheck returns the plan options under which Plan proposes the fix of a
+// check: the optional changes are planned only when asked for.
+func PlanOptionsForCheck(checkID string) PlanOptions {
+	return PlanOptions{Versioning: checkID == "versioning",
+		Ownership: checkID == "object-ownership"}
+}

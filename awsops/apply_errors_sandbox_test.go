@@ -189,3 +189,50 @@ func TestPlanCLICommandsConverge(t *testing.T) {
 		t.Errorf("after the CLI commands, plan still has %v", changeIDs(again))
 	}
 }
+
+func TestRestoreRemovesWhatDidNotExist(t *testing.T) {
+	f := emptyFixture(t, model.Settings{OrgSlug: "acme", Company: "acme", Region: region})
+	for _, b := range []string{uploads, cache} {
+		must(t, f.srv.S3().CreateBucket(b, region))
+	}
+	must(t, f.srv.S3().PutBucketOwnershipControls(uploads, "ObjectWriter"))
+	ctx := context.Background()
+	opts := awsops.PlanOptions{Versioning: true, Ownership: true}
+	var files, ids []string
+	for range 20 {
+		changes, err := f.session.Plan(ctx, f.settings, opts)
+		must(t, err)
+		if len(changes) == 0 {
+			break
+		}
+		res, err := f.session.Apply(ctx, f.settings, changes[0], f.backups)
+		must(t, err)
+		files = append(files, res.BackupFile)
+		ids = append(ids, changes[0].ID)
+	}
+	if len(files) != 6 {
+		t.Fatalf("applied %v, want 2 policies, CORS, 2 versioning and ownership", ids)
+	}
+	for i := len(files) - 1; i >= 0; i-- {
+		c, err := f.session.PlanRestore(ctx, files[i])
+		must(t, err)
+		_, err = f.session.Apply(ctx, f.settings, c, f.backups)
+		must(t, err)
+	}
+	want := map[string]string{
+		awsops.KindBucketPolicy + " " + uploads: "",
+		awsops.KindBucketPolicy + " " + cache:   "",
+		awsops.KindCORS + " " + cache:           "",
+		awsops.KindOwnership + " " + uploads:    `{"Rules":[{"ObjectOwnership":"ObjectWriter"}]}`,
+		// Versioning cannot be turned off once on: restoring "none" suspends it.
+		awsops.KindVersioning + " " + uploads: `{"Status":"Suspended"}`,
+	}
+	for key, doc := range want {
+		kind, bucket, _ := strings.Cut(key, " ")
+		got, err := f.session.Applier().ReadDocument(ctx, kind, bucket, region)
+		must(t, err)
+		if got != doc {
+			t.Errorf("after restore, %s = %q, want %q", key, got, doc)
+		}
+	}
+}

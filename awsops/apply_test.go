@@ -205,3 +205,34 @@ func TestReadBackupRejects(t *testing.T) {
 		})
 	}
 }
+
+func TestChangesForCheck(t *testing.T) {
+	plan := []Change{
+		{ID: "bucket-policy:u", Kind: KindBucketPolicy, Bucket: "u"},
+		{ID: "bucket-policy:c", Kind: KindBucketPolicy, Bucket: "c"},
+		{ID: "cors:c", Kind: KindCORS, Bucket: "c"},
+		{ID: "key-policy:k", Kind: KindKeyPolicy},
+	}
+	tests := []struct {
+		check, bucket string
+		want          string
+	}{
+		{check: "policy-actions", bucket: "c", want: "bucket-policy:c"},
+		{check: "cors", bucket: "c", want: "cors:c"},
+		{check: "kms-grant", bucket: "u", want: "key-policy:k"},
+		{check: "encryption", bucket: "u", want: ""},
+		{check: "cors", bucket: "u", want: ""},
+	}
+	for _, tt := range tests {
+		var ids []string
+		for _, c := range ChangesForCheck(plan, tt.check, tt.bucket) {
+			ids = append(ids, c.ID)
+		}
+		if got := strings.Join(ids, " "); got != tt.want {
+			t.Errorf("ChangesForCheck(%s, %s) = %q, want %q", tt.check, tt.bucket, got, tt.want)
+		}
+	}
+	if !PlanOptionsForCheck("versioning").Versioning || PlanOptionsForCheck("cors").Ownership {
+		t.Error("PlanOptionsForCheck asks for the wrong optional changes")
+	}
+}
