@@ -599,3 +599,62 @@ func TestInspectNoNames(t *testing.T) {
 		t.Errorf("keys, objects = %+v, %+v; want none", st.Keys, st.Buckets[0].Objects)
 	}
 }
+
+// TestInspectRegionFallback covers a HeadBucket answer without x-amz-bucket-region (an
+// S3-compatible endpoint, or an old proxy): GetBucketLocation names the region instead.
+func TestInspectRegionFallback(t *testing.T) {
+	tests := []struct {
+		name       string
+		constraint types.BucketLocationConstraint
+		err        error
+		want       factView
+		value      string
+	}{
+		{"us-east-1 is empty", "", nil, factView{model.Present, "", ""}, "us-east-1"},
+		{"legacy EU", "EU", nil, factView{model.Present, "", ""}, "eu-west-1"},
+		{"region", "ap-southeast-2", nil, factView{model.Present, "", ""}, "ap-southeast-2"},
+		{"denied", "", apiError("AccessDenied", "Access Denied"), factView{model.CouldNotRead,
+			"access denied (AccessDenied: Access Denied)", "s3:GetBucketLocation"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := healthyFake()
+			f.outs["HeadBucket"] = &s3.HeadBucketOutput{}
+			f.outs["GetBucketLocation"] = &s3.GetBucketLocationOutput{
+				LocationConstraint: tt.constraint}
+			if tt.err != nil {
+				f.errs["GetBucketLocation"] = tt.err
+			}
+
+			b := Inspect(context.Background(), f.api(), testSettings()).Buckets[0]
+
+			if got := viewOf(b.Region); got != tt.want || b.Region.Value != tt.value {
+				t.Errorf("region = %+v, want %+v %q", b.Region, tt.want, tt.value)
+			}
+			if !b.Policy.IsPresent() {
+				t.Errorf("policy = %+v, want read even without the region", b.Policy)
+			}
+		})
+	}
+}
+
+func TestAdvancedSelectors(t *testing.T) {
+	in := []cttypes.AdvancedEventSelector{{
+		Name: aws.String("S3 data events"),
+		FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Data"}},
+			{Field: aws.String("resources.ARN"), StartsWith: []string{"arn:aws:s3:::b/"},
+				NotEndsWith: []string{".tmp"}},
+		},
+	}}
+	want := []model.AdvancedSelector{{Name: "S3 data events",
+		FieldSelectors: []model.FieldSelector{
+			{Field: "eventCategory", Equals: []string{"Data"}},
+			{Field: "resources.ARN", StartsWith: []string{"arn:aws:s3:::b/"},
+				NotEndsWith: []string{".tmp"}},
+		}}}
+
+	if got := advancedSelectors(in); !reflect.DeepEqual(got, want) {
+		t.Errorf("advancedSelectors = %+v, want %+v", got, want)
+	}
+}
