@@ -39,7 +39,7 @@ func cloudTrail(s model.State) model.Check {
 	if len(inRegion) == 0 {
 		c := newCheck(id, "", model.Warn, "no CloudTrail trail covers "+region)
 		return withFix(c, "Without a trail, denied S3 calls leave no record you can "+
-			"search.", createTrailFix(s.Settings))
+			"search.", createTrailFix(s))
 	}
 	var logging []model.Trail
 	unknown := false
@@ -113,14 +113,32 @@ func trailNames(ts []model.Trail) string {
 	return strings.Join(lines, "\n")
 }
 
-func createTrailFix(s model.Settings) string {
-	name, bucket := "slateo-s3-audit", trailBucketName(s)
-	return fmt.Sprintf("Create a log bucket %s whose policy lets cloudtrail.amazonaws.com "+
-		"write to it, then:\n"+
+func createTrailFix(s model.State) string {
+	st := s.Settings
+	name, bucket, region := "slateo-s3-audit", trailBucketName(st), st.EffectiveRegion()
+	return fmt.Sprintf("Create a bucket for the trail's log files that CloudTrail may write "+
+		"to, then the trail:\n%s\n%s\n"+
 		"aws cloudtrail create-trail --region %s --name %s --s3-bucket-name %s "+
 		"--is-multi-region-trail\n%s\naws cloudtrail start-logging --region %s --name %s",
-		bucket, s.EffectiveRegion(), name, bucket, eventSelectorsFix(s, name),
-		s.EffectiveRegion(), name)
+		createBucketFix(bucket, region), trailBucketPolicyFix(bucket, s.Caller), region,
+		name, bucket, eventSelectorsFix(st, name), region, name)
+}
+
+// trailBucketPolicyFix lets CloudTrail check the log bucket and write log files to it.
+func trailBucketPolicyFix(bucket string, caller model.Fact[model.Caller]) string {
+	logs := model.BucketARN(bucket) + "/AWSLogs/*"
+	if caller.IsPresent() && caller.Value.Account != "" {
+		logs = model.BucketARN(bucket) + "/AWSLogs/" + caller.Value.Account + "/*"
+	}
+	pol := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[`+
+		`{"Sid":"AWSCloudTrailAclCheck","Effect":"Allow",`+
+		`"Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl",`+
+		`"Resource":"%s"},{"Sid":"AWSCloudTrailWrite","Effect":"Allow",`+
+		`"Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject",`+
+		`"Resource":"%s","Condition":{"StringEquals":`+
+		`{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}`, model.BucketARN(bucket), logs)
+	return fmt.Sprintf("aws s3api put-bucket-policy --bucket %s --policy %s", bucket,
+		model.ShellQuote(pol))
 }
 
 func trailBucketName(s model.Settings) string {
