@@ -88,6 +88,11 @@ func TestMergePolicy(t *testing.T) {
 			keptFrom: []int{0, 1},
 			wantSids: []string{"Enable IAM User Permissions",
 				"Allow access for Key Administrators", SidKMS}},
+		{name: "cloudfront, elb and escaped text kept byte for byte",
+			current: readFixture(t, "cloudfront-oac-policy.json"), desired: ours,
+			wantChanged: true, keptFrom: []int{0, 1, 2},
+			wantSids: []string{"AllowCloudFrontServicePrincipal", "ELBAccessLogs",
+				"Escapes & <unicode> café", SidListBucket, SidObjectAccess}},
 		{name: "single statement object",
 			current: `{"Version":"2012-10-17","Statement":{"Sid":"Only","Effect":"Deny",` +
 				`"Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::b"}}`,
@@ -229,4 +234,38 @@ func TestStatementsEquivalent(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzMergePolicyKeepsForeignStatements(f *testing.F) {
+	for _, name := range []string{"uploads-policy-foreign.json", "uploads-policy-stale.json",
+		"key-policy-aws-style.json", "cloudfront-oac-policy.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "merge", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add(`{"Statement":{"Sid":"x"}}`)
+	desired := guideStatements("b", "acme")
+	f.Fuzz(func(t *testing.T, current string) {
+		merged, _, err := MergePolicy(current, desired)
+		if err != nil {
+			return
+		}
+		if !json.Valid([]byte(merged)) {
+			t.Fatalf("merged policy is not JSON: %s", merged)
+		}
+		before, _ := PolicyStatements(current)
+		for _, st := range before {
+			sid, _ := statementSid(st)
+			if sid != SidListBucket && sid != SidObjectAccess &&
+				!strings.Contains(merged, string(st)) {
+				t.Fatalf("foreign statement %s lost from %s", st, merged)
+			}
+		}
+		again, changed, err := MergePolicy(merged, desired)
+		if err != nil || changed || again != merged {
+			t.Fatalf("merging twice changed the policy: %v %v", changed, err)
+		}
+	})
 }
