@@ -66,8 +66,8 @@ func spread(left, right string, width int) string {
 func (m Model) tabsView() string {
 	st := m.c.styles
 	var b strings.Builder
-	for i, name := range screenNames {
-		label := fmt.Sprintf("%d %s", i+1, name)
+	for i := 0; i < int(screenCount)+len(m.extra); i++ {
+		label := fmt.Sprintf("%d %s", i+1, m.screenTitle(screen(i)))
 		if screen(i) == m.active {
 			b.WriteString(st.activeTab.Render("[" + label + "]"))
 		} else {

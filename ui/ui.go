@@ -81,6 +81,8 @@ type Model struct {
 	checks   checklistModel
 	runbooks runbookModel
 	log      logModel
+	// extra are the registered screens (RegisterScreen), after the built-in ones.
+	extra []Screen
 
 	help     help.Model
 	spinner  spinner.Model
@@ -148,6 +150,8 @@ func New(o Options) Model {
 		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		tickEvery: time.Second,
 	}
+	m.extra = makeExtras(c)
+	c.keys.Screens = screenKeys(int(screenCount) + len(m.extra))
 	m.active = checklistScreen
 	if len(validate(o.Settings)) > 0 {
 		m.active = settingsScreen
@@ -211,13 +215,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // forward gives a message that the root does not handle to every screen; each screen
 // ignores what is not its own.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmds [5]tea.Cmd
+	cmds := make([]tea.Cmd, 5+len(m.extra))
 	m.settings, cmds[0] = m.settings.update(msg)
 	m.wizard, cmds[1] = m.wizard.update(msg)
 	m.checks, cmds[2] = m.checks.update(msg)
 	m.runbooks, cmds[3] = m.runbooks.update(msg)
 	m.log, cmds[4] = m.log.update(msg)
-	return m, tea.Batch(cmds[:]...)
+	m.extra = append([]Screen(nil), m.extra...)
+	for i, x := range m.extra {
+		m.extra[i], cmds[5+i] = x.Update(msg)
+	}
+	return m, tea.Batch(cmds...)
 }
 
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -261,6 +269,10 @@ func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.runbooks, cmd = m.runbooks.update(msg)
 	case logScreen:
 		m.log, cmd = m.log.update(msg)
+	default:
+		i := int(m.active - screenCount)
+		m.extra = append([]Screen(nil), m.extra...)
+		m.extra[i], cmd = m.extra[i].Update(msg)
 	}
 	return m, cmd
 }
@@ -273,11 +285,16 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 
 // switchTo changes screen; leaving the troubleshooting screen cancels its probes.
 func (m Model) switchTo(s screen) (tea.Model, tea.Cmd) {
-	if s < 0 || s >= screenCount || s == m.active {
+	if s < 0 || int(s) >= int(screenCount)+len(m.extra) || s == m.active {
 		return m, nil
 	}
-	if m.active == runbookScreen {
+	switch {
+	case m.active == runbookScreen:
 		m.runbooks = m.runbooks.stop()
+	case m.active >= screenCount:
+		i := int(m.active - screenCount)
+		m.extra = append([]Screen(nil), m.extra...)
+		m.extra[i] = m.extra[i].Leave()
 	}
 	m.active = s
 	var cmd tea.Cmd
@@ -357,6 +374,10 @@ func (m *Model) forwardReset() {
 	m.checks = newChecklistModel(m.c)
 	m.runbooks = m.runbooks.stop()
 	m.runbooks = newRunbookModel(m.c)
+	for _, x := range m.extra {
+		x.Leave()
+	}
+	m.extra = makeExtras(m.c)
 	m.layout()
 }
 
@@ -418,7 +439,7 @@ func (m Model) activeView() string {
 	case logScreen:
 		return m.log.view()
 	}
-	return ""
+	return m.extra[m.active-screenCount].View()
 }
 
 func (m Model) helpView() string {
@@ -435,6 +456,8 @@ func (m Model) helpView() string {
 		own = m.runbooks.keys()
 	case logScreen:
 		own = m.log.keys()
+	default:
+		own = m.extra[m.active-screenCount].Keys()
 	}
 	if m.fullHelp {
 		global = append([]key.Binding{m.c.keys.Refresh, m.c.keys.Pause, m.c.keys.ForceQ},
@@ -447,4 +470,31 @@ func (m Model) helpView() string {
 		lines[i] = truncate(l, m.c.width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// makeExtras builds one instance of every registered screen.
+func makeExtras(c *common) []Screen {
+	out := make([]Screen, len(extraScreens))
+	for i, f := range extraScreens {
+		out[i] = f.make(Env{c: c})
+	}
+	return out
+}
+
+// screenKeys binds the number keys of n screens (at most 9).
+func screenKeys(n int) key.Binding {
+	n = min(n, 9)
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = string(rune('1' + i))
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(fmt.Sprintf("1-%d", n), "screens"))
+}
+
+// screenTitle names screen s for the tab bar.
+func (m Model) screenTitle(s screen) string {
+	if s < screenCount {
+		return screenNames[s]
+	}
+	return extraScreens[s-screenCount].title
 }
