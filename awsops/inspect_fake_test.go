@@ -31,6 +31,8 @@ type fakeAWS struct {
 	outs  map[string]any
 	errs  map[string]error
 	delay time.Duration
+	// meet, when set, holds every call it names until all of them have arrived.
+	meet *rendezvous
 
 	mu          sync.Mutex
 	calls       []fakeCall
@@ -113,6 +115,9 @@ func answer[T any](ctx context.Context, f *fakeAWS, op, target, region string) (
 	f.enter(fakeCall{Op: op, Target: target, Region: region})
 	defer f.leave()
 
+	if f.meet != nil {
+		f.meet.arrive(op + " " + target)
+	}
 	if f.delay > 0 {
 		select {
 		case <-time.After(f.delay):
@@ -277,5 +282,46 @@ func httpError(status int, region string, err error) error {
 			}},
 			Err: err,
 		}},
+	}
+}
+
+// rendezvous holds the calls it names until all of them are in flight at once, which can
+// only happen when they are made concurrently. A call that waits longer than patience is
+// released and the rendezvous records that it failed.
+type rendezvous struct {
+	mu       sync.Mutex
+	waiting  map[string]bool
+	all      chan struct{}
+	patience time.Duration
+	failed   bool
+}
+
+func newRendezvous(calls ...string) *rendezvous {
+	r := &rendezvous{waiting: map[string]bool{}, all: make(chan struct{}),
+		patience: 10 * time.Second}
+	for _, c := range calls {
+		r.waiting[c] = true
+	}
+	return r
+}
+
+func (r *rendezvous) arrive(call string) {
+	r.mu.Lock()
+	if !r.waiting[call] {
+		r.mu.Unlock()
+		return
+	}
+	delete(r.waiting, call)
+	if len(r.waiting) == 0 {
+		close(r.all)
+	}
+	r.mu.Unlock()
+
+	select {
+	case <-r.all:
+	case <-time.After(r.patience):
+		r.mu.Lock()
+		r.failed = true
+		r.mu.Unlock()
 	}
 }

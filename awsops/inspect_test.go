@@ -658,3 +658,26 @@ func TestAdvancedSelectors(t *testing.T) {
 		t.Errorf("advancedSelectors = %+v, want %+v", got, want)
 	}
 }
+
+// TestInspectConcurrent proves that the independent calls go out together: every read of
+// both buckets is held until all sixteen are in flight.
+func TestInspectConcurrent(t *testing.T) {
+	var calls []string
+	for _, b := range []string{uploads, cache} {
+		for _, op := range []string{"GetPublicAccessBlock", "GetBucketPolicy", "GetBucketCors",
+			"GetBucketEncryption", "GetBucketOwnershipControls", "GetBucketVersioning",
+			"GetBucketLogging", "ListObjectsV2"} {
+			calls = append(calls, op+" "+b)
+		}
+	}
+	f := healthyFake()
+	f.meet = newRendezvous(calls...)
+
+	st := Inspect(context.Background(), f.api(), testSettings())
+
+	if f.meet.failed {
+		t.Fatalf("the 16 bucket reads were not all in flight at once (max %d)", f.maxInFlight)
+	}
+	assertHealthyBucket(t, st.Buckets[0])
+	assertHealthyBucket(t, st.Buckets[1])
+}
