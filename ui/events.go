@@ -1,0 +1,398 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"slateo-s3/awsops"
+	"slateo-s3/diagnostics"
+	"slateo-s3/model"
+)
+
+// eventsWindow is how far back the Events screen searches.
+const eventsWindow = 24 * time.Hour
+
+// eventSearcher is the part of the backend that searches CloudTrail; *awsops.Session has it.
+// A backend without it leaves the Events screen saying so.
+type eventSearcher interface {
+	FindDenials(ctx context.Context, q awsops.EventQuery, pages chan<- awsops.EventPage) error
+}
+
+// eventSearch is one running search: FindDenials feeds pages until it returns its error on
+// done and pages is closed.
+type eventSearch struct {
+	pages chan awsops.EventPage
+	done  chan error
+}
+
+// Messages of the Events screen, each tagged with the search it belongs to.
+type (
+	eventsStartedMsg struct {
+		run    int
+		search *eventSearch
+		err    error
+	}
+	eventsPageMsg struct {
+		run  int
+		page awsops.EventPage
+	}
+	eventsDoneMsg struct {
+		run int
+		err error
+	}
+)
+
+// eventsModel is the Events screen: the denied calls CloudTrail holds for the buckets, the
+// key and the org role, streamed in as pages arrive, each with its diagnosis and the check
+// that fixes it.
+type eventsModel struct {
+	c       *common
+	run     int
+	search  *eventSearch
+	cancel  context.CancelFunc
+	running bool
+	stopped bool
+	err     error
+
+	start, end     time.Time
+	pages, scanned int
+	covered        map[string]time.Time
+	events         []model.Event
+	notes          []string
+
+	cursor, offset int
+	detail         bool
+}
+
+func newEventsModel(c *common) eventsModel {
+	return eventsModel{c: c}
+}
+
+func (m eventsModel) resize() eventsModel {
+	return m.scroll()
+}
+
+func (m eventsModel) keys() []key.Binding {
+	k := m.c.keys
+	if m.detail {
+		jump := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to its check"))
+		return []key.Binding{jump, k.Back}
+	}
+	search := key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "search CloudTrail"))
+	stop := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop"))
+	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "whole record"))
+	if m.running {
+		return []key.Binding{k.Up, k.Down, open, stop}
+	}
+	return []key.Binding{k.Up, k.Down, open, search}
+}
+
+func (m eventsModel) update(msg tea.Msg) (eventsModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	case eventsStartedMsg:
+		return m.onStarted(msg)
+	case eventsPageMsg:
+		return m.onPage(msg)
+	case eventsDoneMsg:
+		return m.onDone(msg)
+	}
+	return m, nil
+}
+
+func (m eventsModel) onKey(msg tea.KeyMsg) (eventsModel, tea.Cmd) {
+	k := m.c.keys
+	switch {
+	case m.detail && key.Matches(msg, k.Enter):
+		return m.jump()
+	case m.detail && key.Matches(msg, k.Back):
+		m.detail = false
+	case key.Matches(msg, k.Back):
+		m = m.stop()
+	case msg.String() == "s" && !m.running:
+		return m.begin()
+	case key.Matches(msg, k.Enter) && len(m.events) > 0:
+		m.detail = true
+	case key.Matches(msg, k.Up):
+		m.cursor = max(m.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		m.cursor = min(m.cursor+1, max(len(m.events)-1, 0))
+	}
+	return m.scroll(), nil
+}
+
+// jump leaves for the checklist, where the event's check is listed.
+func (m eventsModel) jump() (eventsModel, tea.Cmd) {
+	if len(m.events) == 0 || m.events[m.cursor].Check == "" {
+		return m, nil
+	}
+	m.detail = false
+	check := model.CleanLine(m.events[m.cursor].Check)
+	return m, tea.Batch(
+		func() tea.Msg { return noticeMsg("the event points to check " + check) },
+		func() tea.Msg { return switchScreenMsg(checklistScreen) })
+}
+
+// begin starts a new search of the last eventsWindow, dropping the old results.
+func (m eventsModel) begin() (eventsModel, tea.Cmd) {
+	m = m.stop()
+	searcher, ok := m.c.backend.(eventSearcher)
+	if !ok {
+		m.err = fmt.Errorf("the console has not connected to AWS yet: wait for the checklist")
+		return m, nil
+	}
+	m.run++
+	m.running, m.stopped, m.err, m.detail = true, false, nil, false
+	m.end = m.c.now().UTC().Truncate(time.Second)
+	m.start = m.end.Add(-eventsWindow)
+	m.pages, m.scanned, m.covered = 0, 0, map[string]time.Time{}
+	m.events, m.notes, m.cursor, m.offset = nil, nil, 0, 0
+
+	ctx, cancel := context.WithCancel(m.c.ctx)
+	m.cancel = cancel
+	q := awsops.EventQuery{Settings: m.c.settings, Start: m.start, End: m.end,
+		Trails: m.c.state.Trails.Value, KeyARNs: keyARNsOf(m.c.state)}
+	if !m.c.state.Trails.IsPresent() {
+		q.Trails = nil
+	}
+	return m, startSearchCmd(ctx, searcher, q, m.run)
+}
+
+// startSearchCmd starts FindDenials in the background and hands back the search.
+func startSearchCmd(ctx context.Context, s eventSearcher, q awsops.EventQuery,
+	run int) tea.Cmd {
+	return func() tea.Msg {
+		search := &eventSearch{pages: make(chan awsops.EventPage), done: make(chan error, 1)}
+		go func() {
+			search.done <- s.FindDenials(ctx, q, search.pages)
+			close(search.pages)
+		}()
+		return eventsStartedMsg{run: run, search: search}
+	}
+}
+
+// nextPageCmd waits for the search's next page, or its end.
+func nextPageCmd(s *eventSearch, run int) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-s.pages
+		if !ok {
+			return eventsDoneMsg{run: run, err: <-s.done}
+		}
+		return eventsPageMsg{run: run, page: p}
+	}
+}
+
+func keyARNsOf(st model.State) []string {
+	var arns []string
+	for _, k := range st.Keys {
+		if k.Metadata.IsPresent() && k.Metadata.Value.ARN != "" {
+			arns = append(arns, k.Metadata.Value.ARN)
+		}
+	}
+	return arns
+}
+
+func (m eventsModel) onStarted(msg eventsStartedMsg) (eventsModel, tea.Cmd) {
+	if msg.run != m.run {
+		return m, nil
+	}
+	m.search = msg.search
+	return m, nextPageCmd(m.search, m.run)
+}
+
+// onPage diagnoses the page's denials, links each to the failing check that explains it,
+// and keeps the list newest first with the selection on the same event.
+func (m eventsModel) onPage(msg eventsPageMsg) (eventsModel, tea.Cmd) {
+	if msg.run != m.run {
+		return m, nil
+	}
+	p := msg.page
+	m.pages, m.scanned = p.Pages, p.Scanned
+	m.covered[p.Source] = p.Covered
+	if p.Note != "" {
+		m.notes = append(m.notes, p.Note)
+	}
+	var selected string
+	if m.cursor < len(m.events) {
+		selected = m.events[m.cursor].ID
+	}
+	for _, e := range p.Events {
+		e = diagnostics.Link(diagnostics.Diagnose(e, m.c.settings), m.c.checks)
+		m.events = insertNewestFirst(m.events, e)
+	}
+	for i, e := range m.events {
+		if e.ID == selected && selected != "" {
+			m.cursor = i
+		}
+	}
+	return m.scroll(), nextPageCmd(m.search, m.run)
+}
+
+func insertNewestFirst(events []model.Event, e model.Event) []model.Event {
+	i := 0
+	for i < len(events) && !events[i].Time.Before(e.Time) {
+		i++
+	}
+	events = append(events, model.Event{})
+	copy(events[i+1:], events[i:])
+	events[i] = e
+	return events
+}
+
+func (m eventsModel) onDone(msg eventsDoneMsg) (eventsModel, tea.Cmd) {
+	if msg.run != m.run {
+		return m, nil
+	}
+	m.running, m.search = false, nil
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	if msg.err != nil && !m.stopped {
+		m.err = msg.err
+	}
+	if !m.stopped && msg.err == nil {
+		m.notes = append(m.notes, diagnostics.BlindSpots(len(m.events), m.dataEvents())...)
+	}
+	return m, nil
+}
+
+// dataEvents reports whether a trail records the buckets' S3 data events.
+func (m eventsModel) dataEvents() bool {
+	trails := m.c.state.Trails.Value
+	return len(awsops.TrailsWithDataEvents(trails, m.c.settings.BucketNames())) > 0
+}
+
+// stop cancels a running search; what was found stays.
+func (m eventsModel) stop() eventsModel {
+	if m.cancel != nil && m.running {
+		m.cancel()
+		m.stopped = true
+	}
+	return m
+}
+
+// listRows is how many event rows fit under the heading lines.
+func (m eventsModel) listRows() int {
+	return max(m.c.bodyH-4, 1)
+}
+
+func (m eventsModel) scroll() eventsModel {
+	rows := m.listRows()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	return m
+}
+
+func (m eventsModel) view() string {
+	if m.detail && m.cursor < len(m.events) {
+		return m.detailView(m.events[m.cursor])
+	}
+	lines := []string{m.c.styles.title.Render("CloudTrail denials"), m.progressLine(), ""}
+	if len(m.events) == 0 {
+		lines = append(lines, m.emptyText())
+	}
+	end := min(m.offset+m.listRows(), len(m.events))
+	for i := m.offset; i < end; i++ {
+		lines = append(lines, m.row(i))
+	}
+	for _, n := range m.notes {
+		lines = append(lines, m.c.styles.subtle.Render("note: "+model.CleanLine(n)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m eventsModel) emptyText() string {
+	switch {
+	case m.running:
+		return "searching…"
+	case m.run == 0:
+		return "press s to search CloudTrail for the last 24 hours of denied calls"
+	}
+	return "no denied call found"
+}
+
+// progressLine says how far the search got: pages, records and the time covered.
+func (m eventsModel) progressLine() string {
+	if m.err != nil {
+		return m.c.styles.errorText.Render("search failed: " + model.CleanLine(m.err.Error()))
+	}
+	if m.run == 0 {
+		return m.c.styles.subtle.Render("not searched yet")
+	}
+	state := "done"
+	switch {
+	case m.running:
+		state = "searching"
+	case m.stopped:
+		state = "stopped"
+	}
+	line := fmt.Sprintf("%s: %d pages, %d records, %d denials", state, m.pages, m.scanned,
+		len(m.events))
+	if c, ok := m.covered[awsops.SourceLookup]; ok && !c.IsZero() {
+		line += ", event history read back to " + c.UTC().Format("2006-01-02 15:04")
+	}
+	return m.c.styles.subtle.Render(line)
+}
+
+func (m eventsModel) row(i int) string {
+	e := m.events[i]
+	check := e.Check
+	if check == "" {
+		check = "-"
+	}
+	text := fmt.Sprintf("%s  %-16s %-8s %-18s %s", e.Time.UTC().Format("01-02 15:04"),
+		model.CleanLine(e.Name), m.c.bucketLabel(bucketOf(e.Resource)), model.CleanLine(check),
+		model.CleanLine(e.Diagnosis))
+	text = truncate(text, m.c.bodyW)
+	if i == m.cursor {
+		return m.c.styles.selected.Render(padRight(text, m.c.bodyW))
+	}
+	return text
+}
+
+// bucketOf returns the bucket an S3 ARN names, or "" for any other resource.
+func bucketOf(arn string) string {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::")
+	if !ok {
+		return ""
+	}
+	bucket, _, _ := strings.Cut(rest, "/")
+	return bucket
+}
+
+// detailView shows one event: its diagnosis and check, then the whole CloudTrail record,
+// pretty-printed and cleaned.
+func (m eventsModel) detailView(e model.Event) string {
+	st := m.c.styles
+	lines := []string{st.title.Render(model.CleanLine(e.Name) + " denied"),
+		"diagnosis: " + model.CleanLine(e.Diagnosis)}
+	if e.Check != "" {
+		lines = append(lines, "check:     "+model.CleanLine(e.Check)+
+			st.subtle.Render("  (enter to go to the checklist)"))
+	}
+	lines = append(lines, "", prettyRecord(e.Record))
+	return strings.Join(lines, "\n")
+}
+
+// prettyRecord indents a CloudTrail record's JSON and cleans it; JSON escapes keep control
+// characters as text, and Clean drops any that are raw.
+func prettyRecord(raw string) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(raw), "", "  "); err != nil {
+		return model.Clean(raw, true)
+	}
+	return model.Clean(b.String(), true)
+}
