@@ -443,3 +443,67 @@ func (s *Service) cancelKeyDeletion(c *call) (any, error) {
 	}
 	return out, nil
 }
+
+type listKeysRequest struct {
+	Limit  *int   `json:"Limit"`
+	Marker string `json:"Marker"`
+}
+
+type keyEntry struct {
+	KeyID  string `json:"KeyId"`
+	KeyArn string `json:"KeyArn"`
+}
+
+type listKeysResponse struct {
+	Keys       []keyEntry `json:"Keys"`
+	NextMarker string     `json:"NextMarker,omitempty"`
+	Truncated  bool       `json:"Truncated"`
+}
+
+// listKeys lists the region's keys, AWS-managed ones included, by key id; the marker is
+// the opaque encoding of the last id returned.
+func (s *Service) listKeys(c *call) (any, error) {
+	var req listKeysRequest
+	if err := decode(c, &req); err != nil {
+		return nil, err
+	}
+	limit := 100
+	if req.Limit != nil {
+		limit = *req.Limit
+	}
+	if limit < 1 || limit > 1000 {
+		return nil, newError("ValidationException", "1 validation error detected: Value '"+
+			strconv.Itoa(limit)+"' at 'limit' failed to satisfy constraint: Member must "+
+			"have value between 1 and 1000")
+	}
+	s.mu.Lock()
+	defer s.unlock()
+
+	s.ensureManaged(c.region)
+	var keys []keyEntry
+	for _, k := range s.keys {
+		if k.Region == c.region {
+			keys = append(keys, keyEntry{KeyID: k.ID, KeyArn: k.arn()})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].KeyID < keys[j].KeyID })
+	return keyPage(keys, req.Marker, limit)
+}
+
+func keyPage(keys []keyEntry, marker string, limit int) (listKeysResponse, error) {
+	start := 0
+	if marker != "" {
+		last, err := base64.RawURLEncoding.DecodeString(marker)
+		if err != nil || len(last) == 0 {
+			return listKeysResponse{}, newError("InvalidMarkerException", "Invalid marker")
+		}
+		start = sort.Search(len(keys), func(i int) bool { return keys[i].KeyID > string(last) })
+	}
+	end := min(start+limit, len(keys))
+	out := listKeysResponse{Keys: append([]keyEntry{}, keys[start:end]...)}
+	if end < len(keys) {
+		out.Truncated = true
+		out.NextMarker = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1].KeyID))
+	}
+	return out, nil
+}

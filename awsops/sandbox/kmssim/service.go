@@ -92,6 +92,7 @@ var operations = map[string]operation{
 	"DisableKey":          (*Service).disableKey,
 	"ScheduleKeyDeletion": (*Service).scheduleKeyDeletion,
 	"CancelKeyDeletion":   (*Service).cancelKeyDeletion,
+	"ListKeys":            (*Service).listKeys,
 }
 
 // writes are the operations CloudTrail records as writes (readOnly false).

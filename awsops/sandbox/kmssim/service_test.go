@@ -361,3 +361,43 @@ func TestGoAPIErrors(t *testing.T) {
 		t.Fatalf("disabling the AWS-managed key: %v", err)
 	}
 }
+
+func TestListKeys(t *testing.T) {
+	_, srv, _ := newTestService(t)
+	created := map[string]bool{}
+	for range 3 {
+		created[createTestKey(t, srv)["KeyId"].(string)] = true
+	}
+	seen := map[string]bool{}
+	marker := ""
+	for pages := 0; pages < 10; pages++ {
+		req := map[string]any{"Limit": 2}
+		if marker != "" {
+			req["Marker"] = marker
+		}
+		out := mustOK(t, kmsCall(t, srv, "us-west-2", "ListKeys", req))
+		for _, k := range out["Keys"].([]any) {
+			m := k.(map[string]any)
+			if !strings.HasSuffix(m["KeyArn"].(string), ":key/"+m["KeyId"].(string)) {
+				t.Fatalf("key entry %v", m)
+			}
+			seen[m["KeyId"].(string)] = true
+		}
+		if out["Truncated"] != true {
+			break
+		}
+		marker = out["NextMarker"].(string)
+	}
+	for id := range created {
+		if !seen[id] {
+			t.Errorf("key %s not listed", id)
+		}
+	}
+	if len(seen) != 4 {
+		t.Fatalf("%d keys listed, want 3 customer keys and aws/s3", len(seen))
+	}
+	other := mustOK(t, kmsCall(t, srv, "eu-west-1", "ListKeys", nil))
+	if n := len(other["Keys"].([]any)); n != 1 {
+		t.Fatalf("%d keys in eu-west-1, want only its aws/s3 key", n)
+	}
+}

@@ -3,8 +3,9 @@
 //
 // LookupEvents reads the account's journal (simcore.Journal): management events only, per
 // region, newest first, at most 50 a page, limited to 2 requests per second per account and
-// region. Trails (CreateTrail, DescribeTrails, GetTrailStatus, StartLogging, StopLogging,
-// PutEventSelectors, GetEventSelectors) are configuration only: they deliver nothing, and
+// region. Trails (CreateTrail, DescribeTrails, GetTrail, ListTrails, DeleteTrail,
+// GetTrailStatus, StartLogging, StopLogging, PutEventSelectors, GetEventSelectors) are
+// configuration only: they deliver nothing, and
 // their log files are whatever objects a scenario or a test puts in the trail's bucket.
 // Writes served over HTTP are recorded in the journal (eventSource cloudtrail.amazonaws.com).
 package trailsim
@@ -107,10 +108,14 @@ var operations = map[string]operation{
 	"StopLogging":       (*Service).stopLogging,
 	"PutEventSelectors": (*Service).putEventSelectors,
 	"GetEventSelectors": (*Service).getEventSelectors,
+	"GetTrail":          (*Service).getTrail,
+	"ListTrails":        (*Service).listTrails,
+	"DeleteTrail":       (*Service).deleteTrail,
 }
 
 var writes = map[string]bool{
 	"CreateTrail": true, "StartLogging": true, "StopLogging": true, "PutEventSelectors": true,
+	"DeleteTrail": true,
 }
 
 // Operation names the CloudTrail operation of a request, from its X-Amz-Target header. The

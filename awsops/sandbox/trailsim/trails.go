@@ -322,3 +322,65 @@ func (s *Service) switchLogging(t *trail, on bool) {
 	t.Logging = on
 	s.dirty = true
 }
+
+type getTrailResponse struct {
+	Trail trailView `json:"Trail"`
+}
+
+func (s *Service) getTrail(c *call) (any, error) {
+	var req nameRequest
+	if err := decode(c, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.unlock()
+
+	t, err := s.find(c.region, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	return getTrailResponse{Trail: t.view(true)}, nil
+}
+
+type trailSummary struct {
+	TrailARN   string `json:"TrailARN"`
+	Name       string `json:"Name"`
+	HomeRegion string `json:"HomeRegion"`
+}
+
+type listTrailsResponse struct {
+	Trails []trailSummary `json:"Trails"`
+}
+
+// listTrails lists the trails a region shows, shadow trails included, on one page.
+func (s *Service) listTrails(c *call) (any, error) {
+	s.mu.Lock()
+	defer s.unlock()
+
+	out := listTrailsResponse{Trails: []trailSummary{}}
+	for _, t := range s.sortedTrails() {
+		if t.visibleIn(c.region) {
+			out.Trails = append(out.Trails,
+				trailSummary{TrailARN: t.arn(), Name: t.Name, HomeRegion: t.HomeRegion})
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) deleteTrail(c *call) (any, error) {
+	var req nameRequest
+	if err := decode(c, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.unlock()
+
+	t, err := s.findHome(c.region, req.Name)
+	if err != nil {
+		return nil, err
+	}
+	c.trailARN = t.arn()
+	delete(s.trails, trailKey(t.HomeRegion, t.Name))
+	s.dirty = true
+	return struct{}{}, nil
+}

@@ -232,3 +232,25 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatalf("the Go API recorded %d events", g.journal.Len())
 	}
 }
+
+func TestGetListDeleteTrail(t *testing.T) {
+	f := newFixture(t)
+	createAudit(t, f)
+	got := mustOK(t, f.call(t, "eu-west-1", "GetTrail", map[string]any{"Name": trailARNWest}))
+	if got["Trail"].(map[string]any)["HomeRegion"] != "us-west-2" {
+		t.Fatalf("GetTrail %v", got)
+	}
+	list := mustOK(t, f.call(t, "eu-west-1", "ListTrails", nil))
+	if trails := list["Trails"].([]any); len(trails) != 1 ||
+		trails[0].(map[string]any)["TrailARN"] != trailARNWest {
+		t.Fatalf("ListTrails %v", list)
+	}
+	wantError(t, f.call(t, "eu-west-1", "DeleteTrail", map[string]any{"Name": trailARNWest}),
+		"InvalidHomeRegionException", "")
+	mustOK(t, f.call(t, "us-west-2", "DeleteTrail", map[string]any{"Name": "acme-audit"}))
+	wantError(t, f.call(t, "us-west-2", "GetTrail", map[string]any{"Name": "acme-audit"}),
+		"TrailNotFoundException", "")
+	if n := len(f.s.Trails()); n != 0 {
+		t.Fatalf("%d trails after DeleteTrail", n)
+	}
+}
