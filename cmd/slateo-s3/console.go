@@ -26,13 +26,28 @@ type consoleOptions struct {
 	settings *settingsFlags
 	refresh  time.Duration
 	logFile  string
+	// program runs the Bubble Tea model until it quits; tests replace it.
+	program func(ctx context.Context, m tea.Model, stdout io.Writer) error
+}
+
+// runProgram runs the console full-screen on the terminal until it quits or ctx ends.
+func runProgram(ctx context.Context, m tea.Model, stdout io.Writer) error {
+	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx),
+		tea.WithOutput(stdout)).Run()
+	return err
 }
 
 // runConsole opens the interactive console: `slateo-s3 [--sandbox] [flags]`. Incomplete
 // settings are not an error here: the console opens on its settings form.
 func runConsole(args []string, stdout, stderr io.Writer) int {
+	return runConsoleWith(args, stdout, stderr, runProgram)
+}
+
+// runConsoleWith is runConsole with the program runner injected.
+func runConsoleWith(args []string, stdout, stderr io.Writer,
+	program func(context.Context, tea.Model, io.Writer) error) int {
 	fs := newFlagSet("slateo-s3", "slateo-s3 [--sandbox] [flags]", stderr)
-	o := consoleOptions{settings: bindSettings(fs)}
+	o := consoleOptions{settings: bindSettings(fs), program: program}
 	fs.DurationVar(&o.refresh, "refresh", ui.DefaultRefresh,
 		"re-read AWS this often on the checklist (0 turns auto-refresh off)")
 	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
@@ -94,9 +109,8 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 	}
 	terminalOptions(&uopts)
 
-	p := tea.NewProgram(ui.New(uopts), tea.WithAltScreen(), tea.WithContext(ctx),
-		tea.WithOutput(stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	err := o.program(ctx, ui.New(uopts), stdout)
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("running the console: %w", err)
 	}
 	return nil
