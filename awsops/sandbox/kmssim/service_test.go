@@ -401,3 +401,39 @@ func TestListKeys(t *testing.T) {
 		t.Fatalf("%d keys in eu-west-1, want only its aws/s3 key", n)
 	}
 }
+
+func TestWriteFault(t *testing.T) {
+	s, _, _ := newTestService(t)
+	tests := []struct {
+		code   string
+		status int
+	}{
+		{"KMSInternalException", 500},
+		{"ServiceUnavailable", 503},
+		{"ThrottlingException", 400},
+		{"AccessDeniedException", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			s.WriteFault(w, httptest.NewRequest(http.MethodPost, "/", nil), tt.code)
+			var body map[string]string
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if w.Code != tt.status || body["__type"] != tt.code ||
+				w.Header().Get("x-amzn-RequestId") == "" {
+				t.Fatalf("got %d %v", w.Code, body)
+			}
+		})
+	}
+}
+
+func TestOperation(t *testing.T) {
+	s, _, _ := newTestService(t)
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"KeyId":"x"}`))
+	r.Header.Set("X-Amz-Target", "TrentService.DescribeKey")
+	if op, bucket := s.Operation(r); op != "DescribeKey" || bucket != "" {
+		t.Fatalf("Operation = %q, %q", op, bucket)
+	}
+}

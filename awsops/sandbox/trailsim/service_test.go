@@ -351,3 +351,34 @@ func TestRecordedWriteParameters(t *testing.T) {
 		t.Fatalf("responseElements %v", resp)
 	}
 }
+
+func TestWriteFault(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		code   string
+		status int
+	}{
+		{"InternalFailure", 500},
+		{"ServiceUnavailable", 503},
+		{"ThrottlingException", 400},
+		{"TrailNotFoundException", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			f.s.WriteFault(w, httptest.NewRequest(http.MethodPost, "/", nil), tt.code)
+			var body map[string]string
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if w.Code != tt.status || body["__type"] != tt.code {
+				t.Fatalf("got %d %v", w.Code, body)
+			}
+		})
+	}
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	r.Header.Set("X-Amz-Target", targetPrefix+"LookupEvents")
+	if op, _ := f.s.Operation(r); op != "LookupEvents" {
+		t.Fatalf("Operation = %q", op)
+	}
+}
