@@ -281,3 +281,27 @@ func TestLink(t *testing.T) {
 		})
 	}
 }
+
+func TestKMSBlindSpot(t *testing.T) {
+	failing := []model.Check{{ID: "kms-grant", Bucket: "acme-slateo-cache", Status: model.Fail}}
+	passing := []model.Check{{ID: "kms-grant", Bucket: "acme-slateo-cache", Status: model.Pass}}
+	kmsEvent := []model.Event{{Check: "kms-grant"}}
+	tests := []struct {
+		name   string
+		events []model.Event
+		checks []model.Check
+		says   bool
+	}{
+		{name: "failing, nothing found", checks: failing, says: true},
+		{name: "failing, a KMS denial found", events: kmsEvent, checks: failing},
+		{name: "passing", checks: passing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := KMSBlindSpot(tt.events, tt.checks)
+			if (got != "") != tt.says || (tt.says && !strings.Contains(got, "Slateo's account")) {
+				t.Errorf("KMSBlindSpot = %q, want a note: %v", got, tt.says)
+			}
+		})
+	}
+}

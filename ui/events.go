@@ -261,6 +261,9 @@ func (m eventsModel) onDone(msg eventsDoneMsg) (eventsModel, tea.Cmd) {
 	}
 	if !m.stopped && msg.err == nil {
 		m.notes = append(m.notes, diagnostics.BlindSpots(len(m.events), m.dataEvents())...)
+		if note := diagnostics.KMSBlindSpot(m.events, m.c.checks); note != "" {
+			m.notes = append(m.notes, note)
+		}
 	}
 	return m, nil
 }

@@ -141,6 +141,9 @@ func searchEvents(ctx context.Context, session *awsops.Session, s model.Settings
 	}
 	withData := len(awsops.TrailsWithDataEvents(trails, s.BucketNames())) > 0
 	report.Notes = append(report.Notes, diagnostics.BlindSpots(len(report.Events), withData)...)
+	if note := diagnostics.KMSBlindSpot(report.Events, checks); note != "" {
+		report.Notes = append(report.Notes, note)
+	}
 	return report, err
 }
 
