@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,3 +129,18 @@ func find(t *testing.T, checks []model.Check, id, bucket string) model.Check {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// largePolicy is the guide's policy plus n partner statements with conditions and wildcards.
+func largePolicy(bucket string, n int) string {
+	var b strings.Builder
+	b.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := range n {
+		fmt.Fprintf(&b, `{"Sid":"Partner%d","Effect":"Allow","Principal":{"AWS":`+
+			`"arn:aws:iam::4444555566%02d:role/reader"},"Action":["s3:Get*","s3:List*"],`+
+			`"Resource":["arn:aws:s3:::%s/partner-%d/*"],"Condition":{"IpAddress":`+
+			`{"aws:SourceIp":"203.0.113.%d/32"}}},`, i, i, bucket, i, i)
+	}
+	guide := guidePolicy(bucket)
+	b.WriteString(guide[strings.Index(guide, "[")+1:])
+	return b.String()
+}

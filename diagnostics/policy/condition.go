@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -194,10 +195,26 @@ func evalValue(op operator, want []string, v Value, ctx Context) verdict {
 	case Known:
 		return evalKnown(op, want, v.Values, ctx)
 	case Distinct:
-		absent, present := whenAbsent(op), whenDistinct(op, want)
-		if absent.t == present.t {
-			return absent
-		}
+		return same(whenAbsent(op), whenDistinct(op, want))
+	case Present:
+		return whenAnyValue(op, want)
+	}
+	return same(whenAbsent(op), whenAnyValue(op, want))
+}
+
+// same is the answer of two possible worlds when they agree, else maybe.
+func same(a, b verdict) verdict {
+	if a.t == b.t && a.t != Maybe {
+		return a
+	}
+	return maybe()
+}
+
+// whenAnyValue is the operator's result when the key holds a value nobody can know: decided
+// only when a lone * pattern matches every value.
+func whenAnyValue(op operator, want []string) verdict {
+	if op.spec.pattern && slices.Contains(want, "*") {
+		return fromBool(!op.spec.negated)
 	}
 	return maybe()
 }

@@ -36,11 +36,13 @@ func Glob(pattern, s string, fold bool) bool {
 // (both with * and ? wildcards). It is exact for the patterns policies use and errs towards
 // false, never towards a wrong true.
 func Covers(p, r string) bool {
-	memo := make(map[[2]int]bool)
+	if !strings.ContainsAny(p, "*?") {
+		return p == r
+	}
+	m := newMemo(len(p), len(r))
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
-		key := [2]int{i, j}
-		if v, ok := memo[key]; ok {
+		if v, ok := m.get(i, j); ok {
 			return v
 		}
 		var v bool
@@ -56,7 +58,7 @@ func Covers(p, r string) bool {
 		default:
 			v = (p[i] == '?' || p[i] == r[j]) && walk(i+1, j+1)
 		}
-		memo[key] = v
+		m.set(i, j, v)
 		return v
 	}
 	return walk(0, 0)
@@ -64,11 +66,13 @@ func Covers(p, r string) bool {
 
 // Intersects reports whether some string is matched by both patterns.
 func Intersects(p, r string) bool {
-	memo := make(map[[2]int]bool)
+	if !strings.ContainsAny(p, "*?") && !strings.ContainsAny(r, "*?") {
+		return p == r
+	}
+	m := newMemo(len(p), len(r))
 	var walk func(i, j int) bool
 	walk = func(i, j int) bool {
-		key := [2]int{i, j}
-		if v, ok := memo[key]; ok {
+		if v, ok := m.get(i, j); ok {
 			return v
 		}
 		var v bool
@@ -84,8 +88,32 @@ func Intersects(p, r string) bool {
 		default:
 			v = (p[i] == '?' || r[j] == '?' || p[i] == r[j]) && walk(i+1, j+1)
 		}
-		memo[key] = v
+		m.set(i, j, v)
 		return v
 	}
 	return walk(0, 0)
+}
+
+// memo remembers the answers of a two-pattern walk, one cell per pair of positions:
+// 0 unknown, 1 false, 2 true.
+type memo struct {
+	cols  int
+	cells []uint8
+}
+
+func newMemo(n, k int) memo {
+	return memo{cols: k + 1, cells: make([]uint8, (n+1)*(k+1))}
+}
+
+func (m memo) get(i, j int) (bool, bool) {
+	c := m.cells[i*m.cols+j]
+	return c == 2, c != 0
+}
+
+func (m memo) set(i, j int, v bool) {
+	if v {
+		m.cells[i*m.cols+j] = 2
+	} else {
+		m.cells[i*m.cols+j] = 1
+	}
 }

@@ -209,6 +209,23 @@ func TestEvaluate(t *testing.T) {
 			"Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":
 			{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]`),
 			action: "s3:PutObject", want: Undecided, reason: "depends on the request"},
+		{name: "like star on unknown key with if exists", doc: stmt(`{"Effect":"Allow",
+			"Principal":{"AWS":"` + role + `"},"Action":"s3:*","Resource":"*","Condition":
+			{"StringLikeIfExists":{"s3:x-amz-server-side-encryption":"*"}}}`),
+			action: "s3:PutObject", want: Allowed, via: ViaRole},
+		{name: "like star on present key", doc: stmt(`{"Effect":"Allow","Principal":
+			{"AWS":"` + role + `"},"Action":"s3:*","Resource":"*","Condition":{"StringLike":
+			{"aws:SourceIp":"*"}}}`), action: "s3:GetObject", want: Allowed, via: ViaRole},
+		{name: "not like star on present key", doc: stmt(`[` + allowRole + `,{"Effect":"Deny",
+			"Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotLike":
+			{"aws:SourceIp":"*"}}}]`), action: "s3:GetObject", want: Allowed, via: ViaRole},
+		{name: "null on present key", doc: stmt(`[` + allowRole + `,{"Effect":"Deny",
+			"Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Null":
+			{"aws:SourceIp":"true"}}}]`), action: "s3:GetObject", want: Allowed, via: ViaRole},
+		{name: "null on unknown key undecidable", doc: stmt(`[` + allowRole + `,{"Effect":
+			"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"Null":
+			{"s3:x-amz-server-side-encryption":"true"}}}]`), action: "s3:PutObject",
+			want: Undecided, reason: "s3:x-amz-server-side-encryption"},
 		{name: "sse deny irrelevant to reads", doc: stmt(`[` + allowRole + `,{"Effect":"Deny",
 			"Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":
 			{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]`),
