@@ -286,7 +286,7 @@ func (a policyAnalysis) needsText() string {
 		case o.m.Result == policy.Maybe:
 			how = "maybe allowed by " + o.m.Statement.Label()
 		default:
-			how = "NOT allowed"
+			how = "NOT allowed: " + a.whyNot(n)
 		}
 		lines = append(lines, fmt.Sprintf("%s on %s: %s", n.action, n.resource, how))
 	}
@@ -303,4 +303,33 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
+}
+
+// whyNot says why no Allow statement applies to a need: none names the role, none has the
+// action, or none covers the resource.
+func (a policyAnalysis) whyNot(n need) string {
+	req := a.request(n)
+	named, acted := false, false
+	for _, st := range a.pol.Statements {
+		if !st.IsAllow() {
+			continue
+		}
+		if t, _, _ := policy.PrincipalMatch(st, a.caller); t == policy.No {
+			continue
+		}
+		named = true
+		if policy.ActionMatch(st, n.action) {
+			acted = true
+			if t, _ := policy.ResourceMatch(st, req); t == policy.No {
+				return st.Label() + " has the action but not on this resource"
+			}
+		}
+	}
+	switch {
+	case !named:
+		return "no Allow statement names the org role"
+	case !acted:
+		return "no Allow statement for the org role has this action"
+	}
+	return "the statements that have it do not apply (see their conditions)"
 }

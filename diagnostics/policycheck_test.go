@@ -50,7 +50,7 @@ func TestBucketPolicyChecks(t *testing.T) {
 		{fixture: "wildcard-actions.json", principal: want{P, ""}, actions: want{P, ""},
 			res: want{P, ""}, denial: want{P, ""}},
 		{fixture: "wrong-slug.json", principal: want{F, `the role of org "acme-corp"`},
-			actions: want{F, "not allowed s3:ListBucket, s3:GetObject"},
+			actions: want{F, "NOT allowed: no Allow statement names the org role"},
 			res:     want{P, ""}, denial: want{P, ""}},
 		{fixture: "bucket-arn-only.json", principal: want{P, ""},
 			actions: want{F, "s3:GetObject"},
@@ -73,7 +73,8 @@ func TestBucketPolicyChecks(t *testing.T) {
 			actions: want{P, ""}, res: want{P, ""}, denial: want{P, ""}},
 		{fixture: "account-deny.json", principal: want{P, ""}, actions: want{P, ""},
 			res: want{P, ""}, denial: want{F, "s3:GetObject, s3:DeleteObject"}},
-		{fixture: "deleted-role.json", principal: want{F, "unique id"}, actions: want{F, ""},
+		{fixture: "deleted-role.json", principal: want{F, "unique id"},
+			actions: want{F, "s3:PutObject on arn:aws:s3:::acme-slateo-cache/*: NOT allowed"},
 			res: want{P, ""}, denial: want{P, ""}},
 	}
 	for _, tt := range tests {

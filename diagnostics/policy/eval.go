@@ -322,3 +322,8 @@ func ConditionsMatch(s Statement, ctx Context) (Tri, []string) {
 	v := and(conds...)
 	return v.t, v.why
 }
+
+// ActionMatch reports whether a statement's Action or NotAction takes in an action.
+func ActionMatch(s Statement, action string) bool {
+	return actionMatch(s, action).t == Yes
+}
