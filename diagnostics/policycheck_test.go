@@ -75,7 +75,7 @@ func TestBucketPolicyChecks(t *testing.T) {
 			res: want{P, ""}, denial: want{F, "s3:GetObject, s3:DeleteObject"}},
 		{fixture: "deleted-role.json", principal: want{F, "unique id"},
 			actions: want{F, "s3:PutObject on arn:aws:s3:::acme-slateo-cache/*: NOT allowed"},
-			res: want{P, ""}, denial: want{P, ""}},
+			res:     want{P, ""}, denial: want{P, ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
