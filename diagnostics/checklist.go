@@ -47,6 +47,9 @@ func bucketChecks(s model.State, b model.BucketState) []model.Check {
 		return append([]model.Check{exists}, gatedChecks(b, exists)...)
 	}
 	out := []model.Check{exists, bucketRegion(s.Settings, b), publicAccessBlock(b)}
+	if s.Settings.OrgSlug == "" {
+		return append(out, noSlugChecks(s, b)...)
+	}
 	out = append(out, policyChecks(s, b)...)
 	out = append(out, corsCheck(s, b), encryptionCheck(s, b), kmsGrantCheck(s, b))
 	out = append(out, ownershipCheck(b), versioningCheck(b), loggingCheck(s.Settings, b))
@@ -68,4 +71,20 @@ func gatedChecks(b model.BucketState, exists model.Check) []model.Check {
 		out = append(out, newCheck(id, b.Name, st, summary))
 	}
 	return out
+}
+
+// noSlugChecks are the bucket's checks when the org slug is not set: without it the org
+// role, and so the policy, CORS and key checks, cannot be known.
+func noSlugChecks(s model.State, b model.BucketState) []model.Check {
+	var out []model.Check
+	for _, id := range []string{IDPolicyPrincipal, IDPolicyActions, IDPolicyResources,
+		IDPolicyDeny, IDCORS} {
+		c := newCheck(id, b.Name, model.Unknown, "unknown: the Slateo org slug is not set")
+		c.Fix = "Set --org to the subdomain of your Slateo site (acme for acme.slateo.ai)."
+		out = append(out, c)
+	}
+	out = append(out, encryptionCheck(s, b))
+	c := newCheck(IDKMSGrant, b.Name, model.Unknown, "unknown: the Slateo org slug is not set")
+	out = append(out, c, ownershipCheck(b), versioningCheck(b), loggingCheck(s.Settings, b))
+	return append(out, objectsCheck(s.Settings, b))
 }

@@ -51,3 +51,20 @@ func TestChecklistOrder(t *testing.T) {
 		t.Errorf("order:\n got %v\nwant %v", got, want)
 	}
 }
+
+func TestChecklistWithoutOrgSlug(t *testing.T) {
+	s := healthyState()
+	s.Settings.OrgSlug = ""
+	checks := Checklist(s)
+	if len(checks) != 2*len(BucketCheckIDs)+len(AccountCheckIDs) {
+		t.Fatalf("got %d checks", len(checks))
+	}
+	for _, id := range []string{IDPolicyPrincipal, IDPolicyDeny, IDCORS, IDKMSGrant} {
+		if c := find(t, checks, id, cacheBucket); c.Status != model.Unknown {
+			t.Errorf("%s: %s, want unknown without an org slug", id, c.Status)
+		}
+	}
+	if c := find(t, checks, IDVersioning, cacheBucket); c.Status != model.Pass {
+		t.Errorf("versioning: %s, want pass (it does not need the slug)", c.Status)
+	}
+}
