@@ -10,6 +10,7 @@ const (
 	Yes
 )
 
+// String returns no, maybe or yes.
 func (t Tri) String() string {
 	switch t {
 	case Yes:
