@@ -124,10 +124,29 @@ func (a *Applier) ReadDocument(ctx context.Context, kind, target, region string)
 	if err != nil && noneCodes[apiCode(err)] {
 		return "", nil
 	}
+	if err != nil && applyDeniedCodes[apiCode(err)] {
+		return "", fmt.Errorf("reading %s of %s: your credentials lack %s: %w", kind, target,
+			applyReadActions[kind], err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("reading %s of %s: %w", kind, target, err)
 	}
 	return doc, nil
+}
+
+// applyDeniedCodes are the codes with which AWS refuses a call to the caller's credentials.
+var applyDeniedCodes = map[string]bool{"AccessDenied": true, "AccessDeniedException": true,
+	"Forbidden": true}
+
+// applyReadActions name the IAM action each kind of document is read with.
+var applyReadActions = map[string]string{
+	KindCreateBucket:      "s3:ListBucket",
+	KindPublicAccessBlock: "s3:GetBucketPublicAccessBlock",
+	KindBucketPolicy:      "s3:GetBucketPolicy",
+	KindCORS:              "s3:GetBucketCORS",
+	KindKeyPolicy:         "kms:GetKeyPolicy",
+	KindVersioning:        "s3:GetBucketVersioning",
+	KindOwnership:         "s3:GetBucketOwnershipControls",
 }
 
 func (a *Applier) readRaw(ctx context.Context, kind, target, region string) (string, error) {

@@ -236,3 +236,21 @@ func TestRestoreRemovesWhatDidNotExist(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanNamesTheMissingReadPermission(t *testing.T) {
+	isolateAWSConfig(t)
+	fault, err := sandbox.ParseFault("GetBucketPolicy:" + cache + "=AccessDenied")
+	must(t, err)
+	f := &fixture{log: &requestLog{}, backups: t.TempDir()}
+	f.srv = sandboxtest.Start(t, sandbox.Options{Log: f.log, Faults: []sandbox.Fault{fault}})
+	for _, b := range []string{uploads, cache} {
+		must(t, f.srv.S3().CreateBucket(b, region))
+	}
+	f.settings = model.Settings{OrgSlug: "acme", Company: "acme", Region: region,
+		EndpointURL: f.srv.URL()}
+	f.session = f.connect(t)
+	_, err = f.session.Plan(context.Background(), f.settings, awsops.PlanOptions{})
+	if err == nil || !strings.Contains(err.Error(), "your credentials lack s3:GetBucketPolicy") {
+		t.Errorf("Plan error = %v, want it to name s3:GetBucketPolicy", err)
+	}
+}
