@@ -237,6 +237,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		// The form takes every printable key, so global letter keys do not apply there.
 		return m.updateActive(msg)
 	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		return m.splitKeys(msg.Runes)
+	}
 	m.notice = ""
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -254,6 +257,18 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.updateActive(msg)
+}
+
+// splitKeys handles keys that arrived together (fast typing, tmux send-keys) one by one.
+func (m Model) splitKeys(runes []rune) (tea.Model, tea.Cmd) {
+	var cur tea.Model = m
+	cmds := make([]tea.Cmd, 0, len(runes))
+	for _, r := range runes {
+		var cmd tea.Cmd
+		cur, cmd = cur.(Model).handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return cur, tea.Batch(cmds...)
 }
 
 func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {

@@ -333,3 +333,14 @@ func TestWrapBreaksOnlyAtSpaces(t *testing.T) {
 		})
 	}
 }
+
+func TestKeysArrivingTogetherAreSplit(t *testing.T) {
+	fb := &fakeBackend{}
+	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow}, 80, 24)
+	m = withChecks(t, m, fb, handChecks())
+	m = drive(t, m, keys("2")...)
+	m = drive(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")})
+	if !strings.Contains(m.View(), "Step 3 of 5") {
+		t.Errorf("two n keys in one read did not move two steps:\n%s", m.View())
+	}
+}

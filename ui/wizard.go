@@ -64,13 +64,33 @@ func (m wizardModel) commands() []model.Command {
 	if len(validate(m.c.settings)) > 0 {
 		return nil
 	}
+	s := m.c.settings
+	if s.KMSKey == "" {
+		// Without --kms-key, show the commands for the key the buckets already use.
+		s.KMSKey = m.bucketKey()
+	}
 	var out []model.Command
-	for _, cmd := range model.SetupCommands(m.c.settings) {
+	for _, cmd := range model.SetupCommands(s) {
 		if cmd.Step == m.step+1 {
 			out = append(out, cmd)
 		}
 	}
 	return out
+}
+
+// bucketKey is the ARN of the customer-managed key a bucket's default encryption uses, or
+// "" when there is none.
+func (m wizardModel) bucketKey() string {
+	if !m.c.hasState {
+		return ""
+	}
+	for _, k := range m.c.state.Keys {
+		md := k.Metadata
+		if md.IsPresent() && md.Value.Manager == "CUSTOMER" && md.Value.ARN != "" {
+			return md.Value.ARN
+		}
+	}
+	return ""
 }
 
 // headHeight is how many lines the step's title, reason and per-bucket marks take.
@@ -175,7 +195,11 @@ func (m wizardModel) head() string {
 	w := max(m.c.bodyW, 20)
 	title := st.title.Render(fmt.Sprintf("Step %d of %d · %s", m.step+1, len(wizardSteps),
 		s.title))
-	lines := []string{spread(title, m.progress(), w), wrap(s.why, w)}
+	why := s.why
+	if m.step == len(wizardSteps)-1 {
+		why += " Then press → for the live checklist."
+	}
+	lines := []string{spread(title, m.progress(), w), wrap(why, w)}
 	lines = append(lines, m.marks()...)
 	return strings.Join(lines, "\n")
 }
@@ -281,15 +305,8 @@ func (m wizardModel) commandsText() string {
 			parts = append(parts, st.code.Render(shellLines(model.Clean(cmd.CLI, true), w)))
 		}
 		if cmd.Document != "" {
-			label := "  document"
-			if cmd.File != "" {
-				label = "  " + model.CleanLine(cmd.File)
-			}
-			if cmd.CLI == "" {
-				label = ""
-			}
-			if label != "" {
-				parts = append(parts, st.subtle.Render(label+":"))
+			if label := docLabel(cmd); label != "" {
+				parts = append(parts, st.subtle.Render("  "+label+":"))
 			}
 			parts = append(parts, indent(model.Clean(cmd.Document, true), w))
 		}
@@ -318,4 +335,21 @@ func shellLines(cmd string, width int) string {
 		out = append(out, cur)
 	}
 	return strings.Join(out, "\n")
+}
+
+// docLabel says what a command's document is: the file it reads, or the statement to add.
+func docLabel(cmd model.Command) string {
+	file := model.CleanLine(cmd.File)
+	switch {
+	case cmd.CLI == "":
+		return ""
+	case strings.Contains(cmd.CLI, "> "):
+		if file == "" {
+			return "the statement to add"
+		}
+		return "the statement to add to " + file
+	case file != "":
+		return file
+	}
+	return "document"
 }
