@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"slateo-s3/diagnostics/policy"
@@ -179,10 +180,10 @@ func principalHints(pol policy.Policy, s model.Settings) string {
 		for _, v := range st.NamesAWS() {
 			lines = append(lines, fmt.Sprintf("%s names %s%s", st.Label(), v, principalHint(v, s)))
 		}
-		for typ, vals := range st.Principal.Values {
+		for _, typ := range slices.Sorted(maps.Keys(st.Principal.Values)) {
 			if typ != "AWS" {
 				lines = append(lines, fmt.Sprintf("%s names %s %s", st.Label(), typ,
-					strings.Join(vals, ", ")))
+					strings.Join(st.Principal.Values[typ], ", ")))
 			}
 		}
 	}
@@ -199,16 +200,21 @@ func principalHint(v string, s model.Settings) string {
 	case strings.HasPrefix(v, "AROA") || strings.HasPrefix(v, "AIDA"):
 		return ": a unique id, which S3 shows when the named role was deleted; name the " +
 			"role by its ARN again"
+	case strings.HasPrefix(v, "arn:aws:sts::"):
+		return ": an assumed-role session, which names one session only; name the role " +
+			"ARN " + want
 	case !isRole:
 		return ""
+	case strings.HasSuffix(name, "/"+model.RoleName(s.OrgSlug)):
+		return ": the role name under a path; Slateo's role has none (" + want + ")"
 	case acct != model.SlateoAccountID && name == model.RoleName(s.OrgSlug):
 		return ": the right role name in the wrong account (Slateo's is " +
 			model.SlateoAccountID + ")"
+	case model.NearName(v, want):
+		return ": close to, but not exactly, " + want
 	case strings.HasPrefix(name, model.RoleNamePrefix) && acct == model.SlateoAccountID:
 		return fmt.Sprintf(": the role of org %q, not of %q", strings.TrimPrefix(name,
 			model.RoleNamePrefix), s.OrgSlug)
-	case model.NearName(v, want):
-		return ": close to, but not exactly, " + want
 	}
 	return ""
 }

@@ -160,3 +160,25 @@ func TestOrgPrefixResource(t *testing.T) {
 		})
 	}
 }
+
+func TestPrincipalHints(t *testing.T) {
+	tests := []struct {
+		principal string
+		hint      string
+	}{
+		{"arn:aws:sts::880265510198:assumed-role/slateo-prod-storage-acme/s1", "one session"},
+		{"arn:aws:iam::880265510198:role/team/slateo-prod-storage-acme", "under a path"},
+		{"arn:aws:iam::880265510189:role/slateo-prod-storage-acme", "in the wrong account"},
+		{"arn:aws:iam::880265510198:role/slateo-prod-storage-acem", "close to, but not"},
+		{"arn:aws:iam::880265510198:role/slateo-prod-storage-beta", `org "beta"`},
+		{"AROA3XFRBF535PLBIFPI4", "unique id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.principal, func(t *testing.T) {
+			doc := strings.ReplaceAll(readFixture(t, "guide.json"),
+				"arn:aws:iam::880265510198:role/slateo-prod-storage-acme", tt.principal)
+			c := find(t, Checklist(withCachePolicy(doc)), IDPolicyPrincipal, cacheBucket)
+			assertCheck(t, c, want{model.Fail, tt.hint})
+		})
+	}
+}
