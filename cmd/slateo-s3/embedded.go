@@ -4,11 +4,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"slateo-s3/awsops/sandbox"
+	"slateo-s3/awsops/sandbox/scenario"
 )
 
 // embeddedFlags are --sandbox and --scenario: run the command against an in-process
@@ -25,15 +28,23 @@ func (e *embeddedFlags) bind(fs *flag.FlagSet) {
 		"with --sandbox: the sandbox's account, empty, healthy or broken")
 }
 
-// conflicts rejects flags that make no sense with --sandbox: it has its own endpoint and
-// credentials.
+// conflicts rejects flags that make no sense together: --sandbox has its own endpoint and
+// credentials, and --scenario means nothing without it.
 func (e *embeddedFlags) conflicts(fs *flag.FlagSet) error {
 	var errs []error
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "endpoint-url" || f.Name == "profile" || f.Name == "config" {
+		switch {
+		case f.Name == "scenario" && !e.enabled:
+			errs = append(errs, errors.New("--scenario needs --sandbox"))
+		case !e.enabled:
+		case f.Name == "endpoint-url" || f.Name == "profile" || f.Name == "config":
 			errs = append(errs, fmt.Errorf("--%s cannot be used with --sandbox", f.Name))
 		}
 	})
+	if e.enabled && !slices.Contains(scenario.Names, e.scenario) {
+		errs = append(errs, fmt.Errorf("--scenario %q: the scenarios are %s", e.scenario,
+			strings.Join(scenario.Names, ", ")))
+	}
 	return errors.Join(errs...)
 }
 

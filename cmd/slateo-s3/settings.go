@@ -82,10 +82,10 @@ func (e usageError) Unwrap() error { return e.err }
 // file, which describe a real account. It returns a usageError for invalid settings.
 func (f *settingsFlags) resolve() (model.Settings, error) {
 	var s model.Settings
+	if err := f.embedded.conflicts(f.fs); err != nil {
+		return s, usageError{err}
+	}
 	if f.embedded.enabled {
-		if err := f.embedded.conflicts(f.fs); err != nil {
-			return s, usageError{err}
-		}
 		s = sandboxDefaults
 	} else {
 		loaded, err := f.load()

@@ -124,6 +124,10 @@ func TestResolveErrors(t *testing.T) {
 			want: "--endpoint-url cannot be used with --sandbox"},
 		{name: "sandbox with profile", args: []string{"--sandbox", "--profile", "p"},
 			want: "--profile cannot be used with --sandbox"},
+		{name: "scenario without sandbox", args: []string{"--scenario", "healthy"},
+			want: "--scenario needs --sandbox"},
+		{name: "unknown scenario", args: []string{"--sandbox", "--scenario", "sunny"},
+			want: `--scenario "sunny": the scenarios are empty, healthy, broken`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
