@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"slateo-s3/awsops/sandbox"
+	"slateo-s3/awsops/sandbox/scenario"
 	"slateo-s3/awsops/sandbox/simcore"
 )
 
@@ -110,6 +112,10 @@ func (o sandboxOptions) options() (sandbox.Options, func(), error) {
 	}
 	if o.latency < 0 {
 		return opts, func() {}, errors.New("--latency cannot be negative")
+	}
+	if !slices.Contains(scenario.Names, o.scenario) {
+		return opts, func() {}, fmt.Errorf("--scenario %q: the scenarios are %s", o.scenario,
+			strings.Join(scenario.Names, ", "))
 	}
 	if o.logFile == "" {
 		return opts, func() {}, nil

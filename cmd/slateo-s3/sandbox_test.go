@@ -120,6 +120,29 @@ func TestSandboxFlags(t *testing.T) {
 	}
 }
 
+func TestSandboxInvalidInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown scenario", []string{"--scenario", "sunny"}, `--scenario "sunny"`},
+		{"negative latency", []string{"--latency", "-1s"}, "--latency cannot be negative"},
+		{"log in a missing directory", []string{"--log", "/nonexistent/dir/log"},
+			"opening request log"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr strings.Builder
+			code := run(append([]string{"sandbox", "--listen", "127.0.0.1:0"}, tt.args...),
+				io.Discard, &stderr)
+			if code != exitUsage || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, &stderr, tt.want)
+			}
+		})
+	}
+}
+
 func TestSandboxRefusesRemoteListenByDefault(t *testing.T) {
 	o := sandboxOptions{listen: "0.0.0.0:0", scenario: "empty"}
 	var stderr strings.Builder
