@@ -22,6 +22,8 @@ func TestValidateAcceptsValidSettings(t *testing.T) {
 		}},
 		{name: "gov region", edit: func(s *Settings) { s.Region = "us-gov-west-1" }},
 		{name: "iso region", edit: func(s *Settings) { s.Region = "us-isob-east-1" }},
+		{name: "sovereign region", edit: func(s *Settings) { s.Region = "eusc-de-east-1" }},
+		{name: "china region", edit: func(s *Settings) { s.Region = "cn-northwest-1" }},
 		{name: "key uuid", edit: func(s *Settings) {
 			s.KMSKey = "1234abcd-12ab-34cd-56ef-1234567890ab"
 		}},
