@@ -85,6 +85,9 @@ type EventQuery struct {
 	// KeyARNs are the ARNs of the KMS keys that matter; nil makes FindDenials resolve the
 	// settings' key.
 	KeyARNs []string
+	// Account is the caller's account, whose folder of a trail's log files to read; empty
+	// means the account of each trail's ARN (right unless it is an organization trail).
+	Account string
 }
 
 // Sources of an EventPage.

@@ -73,18 +73,50 @@ func TrailsWithDataEvents(trails []model.Trail, buckets []string) []model.Trail 
 // readTrailLogs reads one trail's log files for the window's days in the session's region.
 // A day that cannot be listed, or a file that cannot be read, becomes a Note.
 func (s *search) readTrailLogs(ctx context.Context, t model.Trail, pages chan<- EventPage) error {
-	account := trailAccount(t.ARN)
+	account := s.q.Account
+	if account == "" {
+		account = trailAccount(t.ARN)
+	}
+	roots := s.logRoots(ctx, t, account)
 	region := s.q.Settings.EffectiveRegion()
 	// A log file is named by its delivery time, minutes after the calls it holds.
 	last := s.q.End.UTC().Add(time.Hour).Truncate(24 * time.Hour)
 	first := s.q.Start.UTC().Truncate(24 * time.Hour)
 	for day := last; !day.Before(first); day = day.AddDate(0, 0, -1) {
-		prefix := logPrefix(t.KeyPrefix, account, region, day)
-		if err := s.readDay(ctx, t.Bucket, prefix, day, pages); err != nil {
-			return err
+		for _, root := range roots {
+			prefix := root + "CloudTrail/" + region + "/" + day.Format("2006/01/02") + "/"
+			if err := s.readDay(ctx, t.Bucket, prefix, day, pages); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// logRoots returns where the account's log files live in the trail's bucket:
+// [prefix/]AWSLogs/<account>/ and, for an organization trail, [prefix/]AWSLogs/<org-id>/
+// <account>/. It lists the bucket's AWSLogs/ folder once to find organization folders;
+// when that listing fails, the account's own folder is the answer.
+func (s *search) logRoots(ctx context.Context, t model.Trail, account string) []string {
+	base := path.Join(t.KeyPrefix, "AWSLogs") + "/"
+	roots := []string{base + account + "/"}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	out, err := s.api.Logs.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+		Bucket:    aws.String(t.Bucket),
+		Prefix:    aws.String(base),
+		Delimiter: aws.String("/"),
+	})
+	if err != nil {
+		return roots
+	}
+	for _, p := range out.CommonPrefixes {
+		folder := strings.TrimSuffix(strings.TrimPrefix(aws.ToString(p.Prefix), base), "/")
+		if strings.HasPrefix(folder, "o-") {
+			roots = append(roots, base+folder+"/"+account+"/")
+		}
+	}
+	return roots
 }
 
 // trailAccount returns the account of a trail ARN (arn:aws:cloudtrail:R:ACCOUNT:trail/N).
@@ -94,11 +126,6 @@ func trailAccount(arn string) string {
 		return ""
 	}
 	return parts[4]
-}
-
-func logPrefix(keyPrefix, account, region string, day time.Time) string {
-	return path.Join(keyPrefix, "AWSLogs", account, "CloudTrail", region,
-		day.Format("2006/01/02")) + "/"
 }
 
 // readDay lists one day's log files and reads those that may hold records of the window.

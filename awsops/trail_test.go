@@ -199,7 +199,18 @@ func (f *fakeLogs) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input,
 		}
 	}
 	slices.Sort(keys)
+	seen := map[string]bool{}
 	for _, k := range keys {
+		rest := strings.TrimPrefix(k, aws.ToString(in.Prefix))
+		if d := aws.ToString(in.Delimiter); d != "" && strings.Contains(rest, d) {
+			folder := aws.ToString(in.Prefix) + rest[:strings.Index(rest, d)+len(d)]
+			if !seen[folder] {
+				seen[folder] = true
+				out.CommonPrefixes = append(out.CommonPrefixes,
+					s3types.CommonPrefix{Prefix: aws.String(folder)})
+			}
+			continue
+		}
 		out.Contents = append(out.Contents, s3types.Object{Key: aws.String(k)})
 	}
 	return out, nil
@@ -648,5 +659,34 @@ func TestEachRecordRefusesOtherDocuments(t *testing.T) {
 				t.Errorf("eachRecord = %d, %v; want %d records, ok %v", n, err, tt.n, tt.ok)
 			}
 		})
+	}
+}
+
+func TestFindDenialsReadsOrganizationTrailLogs(t *testing.T) {
+	clock := &fakeClock{now: trailNow}
+	denied := testRecord{id: "org-1", source: "s3.amazonaws.com", name: "GetObject",
+		principal: orgSessionARN, bucket: "acme-slateo-cache", key: "org-1/a",
+		code: "AccessDenied", message: "Access Denied", data: true,
+		at: trailNow.Add(-time.Hour)}
+	other := denied
+	other.id = "org-2"
+	logs := &fakeLogs{files: map[string][]byte{
+		"org/AWSLogs/o-abc123/111122223333/CloudTrail/us-west-2/2026/12/04/" +
+			"111122223333_CloudTrail_us-west-2_20261204T1105Z_x.json.gz": gzipLog(t, denied),
+		"org/AWSLogs/o-abc123/444455556666/CloudTrail/us-west-2/2026/12/04/" +
+			"444455556666_CloudTrail_us-west-2_20261204T1105Z_y.json.gz": gzipLog(t, other),
+	}}
+	trail := dataTrail()
+	trail.ARN = "arn:aws:cloudtrail:us-west-2:999988887777:trail/org-audit"
+	api := EventAPI{Lookup: &fakeLookup{clock: clock}, Logs: logs, Clock: clock}
+	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
+		End: trailNow, Trails: []model.Trail{trail}, Account: "111122223333"}
+
+	pages, err := collect(t, context.Background(), api, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := idsOf(eventsOf(pages)); !slices.Equal(ids, []string{"org-1"}) {
+		t.Errorf("found %v, want org-1 from the caller's folder of the organization trail", ids)
 	}
 }

@@ -159,7 +159,8 @@ func (m eventsModel) begin() (eventsModel, tea.Cmd) {
 	ctx, cancel := context.WithCancel(m.c.ctx)
 	m.cancel = cancel
 	q := awsops.EventQuery{Settings: m.c.settings, Start: m.start, End: m.end,
-		Trails: m.c.state.Trails.Value, KeyARNs: keyARNsOf(m.c.state)}
+		Trails: m.c.state.Trails.Value, KeyARNs: keyARNsOf(m.c.state),
+		Account: m.c.state.Caller.Value.Account}
 	if !m.c.state.Trails.IsPresent() {
 		q.Trails = nil
 	}

@@ -116,7 +116,7 @@ func searchEvents(ctx context.Context, session *awsops.Session, s model.Settings
 			"were not searched: "+state.Trails.Reason)
 	}
 	q := awsops.EventQuery{Settings: s, Start: start, End: end, Trails: trails,
-		KeyARNs: keyARNs(state)}
+		KeyARNs: keyARNs(state), Account: state.Caller.Value.Account}
 
 	pages := make(chan awsops.EventPage)
 	done := make(chan error, 1)
