@@ -61,13 +61,17 @@ func (s *Session) PreflightCORS(ctx context.Context, bucket, region, origin, met
 // holds dots, which the wildcard certificate does not cover).
 func PreflightURL(endpoint, bucket, region string) string {
 	escaped := url.PathEscape(bucket)
+	domain := "amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		domain = "amazonaws.com.cn"
+	}
 	switch {
 	case endpoint != "":
 		return strings.TrimRight(endpoint, "/") + "/" + escaped
 	case strings.Contains(bucket, "."):
-		return "https://s3." + region + ".amazonaws.com/" + escaped
+		return "https://s3." + region + "." + domain + "/" + escaped
 	}
-	return "https://" + bucket + ".s3." + region + ".amazonaws.com/"
+	return "https://" + bucket + ".s3." + region + "." + domain + "/"
 }
 
 // PreflightCORSAt sends a CORS preflight to rawURL with client, under DefaultTimeout, and

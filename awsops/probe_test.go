@@ -20,6 +20,8 @@ func TestPreflightURL(t *testing.T) {
 			"https://acme-slateo-cache.s3.us-west-2.amazonaws.com/"},
 		{"dotted name", "", "acme.cache", "eu-west-1",
 			"https://s3.eu-west-1.amazonaws.com/acme.cache"},
+		{"china", "", "acme-slateo-cache", "cn-north-1",
+			"https://acme-slateo-cache.s3.cn-north-1.amazonaws.com.cn/"},
 		{"custom endpoint", "http://127.0.0.1:4566/", "acme-slateo-cache", "us-west-2",
 			"http://127.0.0.1:4566/acme-slateo-cache"},
 	}
