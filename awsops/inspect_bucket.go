@@ -190,19 +190,14 @@ func regionOfConstraint(c string) string {
 }
 
 // forbidden tells a bucket of another account from one of the caller's own that the caller
-// may not HeadBucket: ListBuckets lists only the caller's buckets.
+// may not HeadBucket: ListBuckets lists only the caller's buckets. It works whether or not
+// the caller's account is known.
 func (in *inspector) forbidden(ctx context.Context, name, account, region string) (
 	model.Fact[model.Presence], model.Fact[string]) {
 	regionFact := model.Unreadable[string]("HeadBucket was refused and named no region", "")
 	if region != "" {
 		regionFact = model.Known(region)
 	}
-	if account == "" {
-		reason := "HeadBucket was refused (403) and the caller's account is unknown: the " +
-			"bucket belongs to another account, or your credentials lack s3:ListBucket"
-		return model.Unreadable[model.Presence](reason, "s3:ListBucket"), regionFact
-	}
-
 	listed, listedRegion, err := in.listsBucket(ctx, name)
 	switch {
 	case err != nil:
@@ -215,14 +210,19 @@ func (in *inspector) forbidden(ctx context.Context, name, account, region string
 			regionFact = model.Known(listedRegion)
 		}
 		owned := model.Known(model.Owned)
-		owned.Reason = "HeadBucket was refused (403), but ListBuckets shows the bucket in " +
-			"account " + account
+		owned.Reason = "HeadBucket was refused (403), but ListBuckets shows the bucket " +
+			"among your account's buckets"
 		owned.MissingAction = "s3:ListBucket"
 		return owned, regionFact
 	}
 	foreign := model.Known(model.Foreign)
-	foreign.Reason = "the name is taken by a bucket of another account: HeadBucket with " +
-		"account " + account + " as expected owner was refused and ListBuckets does not list it"
+	foreign.Reason = "the name is taken by a bucket of another account: HeadBucket was " +
+		"refused and ListBuckets does not list it among your account's buckets"
+	if account != "" {
+		foreign.Reason = "the name is taken by a bucket of another account: HeadBucket with " +
+			"account " + account + " as expected owner was refused and ListBuckets does " +
+			"not list it"
+	}
 	return foreign, regionFact
 }
 

@@ -349,6 +349,12 @@ func TestInspectPresence(t *testing.T) {
 			"ListBuckets":       apiError("AccessDenied", "no")},
 			presence: model.Present, value: model.Owned, reason: "could not be checked",
 			region: "us-west-2", readsCache: true},
+		{name: "caller unknown, refused, not listed", errs: map[string]error{
+			"GetCallerIdentity":   apiError("ExpiredToken", "expired"),
+			"HeadBucket " + cache: forbidden},
+			outs:     map[string]any{"ListBuckets": &s3.ListBucketsOutput{}},
+			presence: model.Present, value: model.Foreign, reason: "does not list it among",
+			region: "eu-west-1"},
 		{name: "throttled", errs: map[string]error{"HeadBucket " + cache: apiError(
 			"SlowDown", "Please reduce your request rate.")},
 			presence: model.CouldNotRead, reason: "throttled"},
