@@ -269,3 +269,27 @@ func FuzzMergePolicyKeepsForeignStatements(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMergePolicy merges into a policy near S3's 20 KB limit; the console does this
+// once per bucket per plan, so it must stay far below a network round trip.
+func BenchmarkMergePolicy(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := 0; sb.Len() < BucketPolicyMaxBytes-1000; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`{"Sid":"Deny` + strings.Repeat("x", i%7) + `","Effect":"Deny",` +
+			`"Principal":"*","Action":["s3:DeleteObject","s3:PutObject"],` +
+			`"Resource":"arn:aws:s3:::b/locked/*"}`)
+	}
+	sb.WriteString(`]}`)
+	current := sb.String()
+	desired := guideStatements("b", "acme")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := MergePolicy(current, desired); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
