@@ -39,6 +39,10 @@ type common struct {
 	keys         keyMap
 	now          func() time.Time
 	clip         clipboard
+	// writes says whether the console may change AWS; backupDir is where it backs up
+	// every document before a write.
+	writes    bool
+	backupDir string
 	// ctx ends when the console quits; backend reads AWS.
 	ctx     context.Context
 	backend Backend

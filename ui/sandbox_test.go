@@ -185,3 +185,53 @@ func TestFirstRunFlow(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyStepWithConfirmation applies the CORS step on the broken account from the
+// wizard: the dialog shows the diff, nothing is written before y, and after it the step
+// reads as done.
+func TestApplyStepWithConfirmation(t *testing.T) {
+	o := sandboxOptions(t, "broken")
+	o.WritesAllowed = true
+	o.BackupDir = t.TempDir()
+	m := start(t, o, 120, 40)
+	m = drive(t, m, keys("2", "n", "n")...)
+	if view := m.View(); !strings.Contains(view, "cache   acme-slateo-cache         ✗ fail") {
+		t.Fatalf("the broken account's CORS step is not failing:\n%s", view)
+	}
+
+	m = drive(t, m, keys("a")...)
+	view := m.View()
+	for _, want := range []string{"Apply step 3: CORS on the cache bucket",
+		"-(none)", `"https://slateo.ai"`, "y: apply · n: cancel"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("confirm dialog lacks %q:\n%s", want, view)
+		}
+	}
+	backups, _ := os.ReadDir(o.BackupDir)
+	if len(backups) != 0 {
+		t.Fatalf("something was written before confirming: %v", backups)
+	}
+
+	m = drive(t, m, keys("y")...)
+	if view := m.View(); !strings.Contains(view, "✓ pass") || !strings.Contains(view, "backup: ") {
+		t.Errorf("no outcome after applying:\n%s", view)
+	}
+	m = drive(t, m, keys("esc")...)
+	if view := m.View(); !strings.Contains(view, "cache   acme-slateo-cache         ✓ pass") {
+		t.Errorf("the CORS step is not done after applying:\n%s", view)
+	}
+	if backups, _ := os.ReadDir(o.BackupDir); len(backups) != 1 {
+		t.Errorf("want one backup, got %v", backups)
+	}
+}
+
+func TestApplyIsRefusedReadOnly(t *testing.T) {
+	o := sandboxOptions(t, "broken")
+	m := start(t, o, 100, 30)
+	m = drive(t, m, keys("2", "n", "n", "a")...)
+	view := m.View()
+	if !strings.Contains(view, "read-only: restart with --allow-writes") ||
+		strings.Contains(view, "Apply step") {
+		t.Errorf("a read-only console offered to apply:\n%s", view)
+	}
+}

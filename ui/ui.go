@@ -43,8 +43,11 @@ type Options struct {
 	Clipboard io.Writer
 	// Multiplexer is "tmux" or "screen" when the console runs inside one.
 	Multiplexer string
-	// WritesAllowed says whether the console may change AWS; the header shows it.
+	// WritesAllowed says whether the console may change AWS (the wizard's apply action,
+	// always after a confirmation); the header shows it.
 	WritesAllowed bool
+	// BackupDir is where documents are backed up before a write.
+	BackupDir string
 	// Sandbox marks a session against the embedded sandbox in the header.
 	Sandbox bool
 	// NoColor renders without colour (NO_COLOR); statuses keep their glyphs and words.
@@ -131,13 +134,15 @@ func New(o Options) Model {
 	ctx, cancel := context.WithCancel(parent)
 	c := &common{
 		width: 80, height: 24,
-		styles:   newStyles(o.NoColor),
-		keys:     newKeyMap(),
-		now:      o.Now,
-		settings: o.Settings,
-		save:     o.SaveSettings,
-		clip:     clipboard{out: o.Clipboard, mux: o.Multiplexer},
-		ctx:      ctx,
+		styles:    newStyles(o.NoColor),
+		keys:      newKeyMap(),
+		now:       o.Now,
+		settings:  o.Settings,
+		save:      o.SaveSettings,
+		clip:      clipboard{out: o.Clipboard, mux: o.Multiplexer},
+		writes:    o.WritesAllowed,
+		backupDir: o.BackupDir,
+		ctx:       ctx,
 	}
 	m := Model{
 		c: c, opts: o, ctx: ctx, cancel: cancel,

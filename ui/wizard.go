@@ -52,10 +52,13 @@ type wizardModel struct {
 	step   int
 	body   viewport.Model
 	action stepAction
+	// confirm is the apply dialog; while open it takes the keys and the body.
+	confirm confirmModel
 }
 
 func newWizardModel(c *common) wizardModel {
-	m := wizardModel{c: c, body: viewport.New(c.bodyW, 1), action: copyStepAction}
+	m := wizardModel{c: c, body: viewport.New(c.bodyW, 1), action: copyStepAction,
+		confirm: confirmModel{c: c}}
 	return m.resize()
 }
 
@@ -102,20 +105,34 @@ func (m wizardModel) resize() wizardModel {
 	m.body.Width = m.c.bodyW
 	m.body.Height = max(m.c.bodyH-m.headHeight()-1, 1)
 	m.body.SetContent(m.commandsText())
+	m.confirm = m.confirm.resize()
 	return m
 }
 
 func (m wizardModel) keys() []key.Binding {
 	k := m.c.keys
+	if m.confirm.open {
+		return m.confirm.keys()
+	}
 	copyKey := key.NewBinding(key.WithKeys("enter", "c"), key.WithHelp("enter/c", "copy step"))
-	return []key.Binding{k.Next, k.Prev, copyKey, k.Up, k.Down}
+	applyKey := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "apply step"))
+	return []key.Binding{k.Next, k.Prev, copyKey, applyKey, k.Up, k.Down}
 }
 
 func (m wizardModel) update(msg tea.Msg) (wizardModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case inspectedMsg:
 		return m.resize(), nil
+	case planMsg, appliedMsg:
+		var cmd tea.Cmd
+		m.confirm, cmd = m.confirm.update(msg)
+		return m, cmd
 	case tea.KeyMsg:
+		if m.confirm.open {
+			var cmd tea.Cmd
+			m.confirm, cmd = m.confirm.update(msg)
+			return m, cmd
+		}
 		return m.onKey(msg)
 	}
 	return m, nil
@@ -135,6 +152,10 @@ func (m wizardModel) onKey(msg tea.KeyMsg) (wizardModel, tea.Cmd) {
 		return m, func() tea.Msg { return switchScreenMsg(checklistScreen) }
 	case key.Matches(msg, k.Enter, k.Copy):
 		return m, m.action(m.c, m.step, m.commands())
+	case msg.String() == "a":
+		var cmd tea.Cmd
+		m.confirm, cmd = m.confirm.start(m.step)
+		return m, cmd
 	default:
 		var cmd tea.Cmd
 		m.body, cmd = m.body.Update(msg)
@@ -185,6 +206,9 @@ func commentLines(doc string) string {
 }
 
 func (m wizardModel) view() string {
+	if m.confirm.open {
+		return m.confirm.view()
+	}
 	return m.head() + "\n" + m.body.View()
 }
 

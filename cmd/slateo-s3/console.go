@@ -26,6 +26,10 @@ type consoleOptions struct {
 	settings *settingsFlags
 	refresh  time.Duration
 	logFile  string
+	// writes lets the wizard apply a step (after a confirmation); backupDir keeps the
+	// documents each write replaces.
+	writes    bool
+	backupDir string
 	// program runs the Bubble Tea model until it quits; tests replace it.
 	program func(ctx context.Context, m tea.Model, stdout io.Writer) error
 }
@@ -51,6 +55,10 @@ func runConsoleWith(args []string, stdout, stderr io.Writer,
 	fs.DurationVar(&o.refresh, "refresh", ui.DefaultRefresh,
 		"re-read AWS this often on the checklist (0 turns auto-refresh off)")
 	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
+	fs.BoolVar(&o.writes, "allow-writes", false,
+		"let the setup wizard apply a step after showing its diff (always on with --sandbox)")
+	fs.StringVar(&o.backupDir, "backup-dir", "",
+		"where to back up each document before a write (default: the user state dir)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -84,7 +92,8 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 	}
 
 	copts := awsops.ConnectOptions{Log: callLog}
-	uopts := ui.Options{Settings: s, Log: callLog, Refresh: o.refresh, Context: ctx}
+	uopts := ui.Options{Settings: s, Log: callLog, Refresh: o.refresh, Context: ctx,
+		WritesAllowed: o.writes, BackupDir: o.backupDir}
 	if o.refresh == 0 {
 		uopts.Refresh = -1
 	}
@@ -96,6 +105,7 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 		defer closeSandbox()
 		uopts.Settings.EndpointURL = url
 		uopts.Sandbox = true
+		uopts.WritesAllowed = true
 		copts.Credentials = sandboxCredentials()
 	} else {
 		uopts.SaveSettings = o.saver()
@@ -106,6 +116,14 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 			return nil, err
 		}
 		return session, nil
+	}
+	if uopts.WritesAllowed && uopts.BackupDir == "" {
+		dir, err := o.defaultBackupDir()
+		if err != nil {
+			return err
+		}
+		defer dir.cleanup()
+		uopts.BackupDir = dir.path
 	}
 	terminalOptions(&uopts)
 
@@ -147,4 +165,27 @@ func terminalOptions(o *ui.Options) {
 	if term.IsTerminal(os.Stderr.Fd()) {
 		o.Clipboard = os.Stderr
 	}
+}
+
+// backupDir is where writes back up documents, and what to do with it afterwards.
+type backupDir struct {
+	path    string
+	cleanup func()
+}
+
+// defaultBackupDir is the user's state directory; with --sandbox, whose account ends with
+// the console, a temporary directory removed on exit.
+func (o consoleOptions) defaultBackupDir() (backupDir, error) {
+	if o.settings.embedded.enabled {
+		dir, err := os.MkdirTemp("", "slateo-s3-sandbox-backups-")
+		if err != nil {
+			return backupDir{}, fmt.Errorf("creating the sandbox's backup directory: %w", err)
+		}
+		return backupDir{path: dir, cleanup: func() { _ = os.RemoveAll(dir) }}, nil
+	}
+	dir, err := awsops.DefaultBackupDir()
+	if err != nil {
+		return backupDir{}, fmt.Errorf("finding the backup directory: %w", err)
+	}
+	return backupDir{path: dir, cleanup: func() {}}, nil
 }

@@ -87,7 +87,7 @@ func TestConsoleSandboxNeedsNoSetUp(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"org acme", "read-only · sandbox",
+	for _, want := range []string{"org acme", "writes allowed · sandbox",
 		"account 111122223333", "✗ fail", "policy-principal"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("console lacks %q:\n%s", want, last)
