@@ -155,6 +155,9 @@ type search struct {
 	timeout time.Duration
 	match   matcher
 
+	// logRegion is the region of the trail bucket being read; only readLogs uses it.
+	logRegion string
+
 	mu      sync.Mutex
 	seen    map[string]bool
 	pages   int

@@ -77,6 +77,7 @@ func (s *search) readTrailLogs(ctx context.Context, t model.Trail, pages chan<- 
 	if account == "" {
 		account = trailAccount(t.ARN)
 	}
+	s.logRegion = s.bucketRegion(ctx, t.Bucket)
 	roots := s.logRoots(ctx, t, account)
 	region := s.q.Settings.EffectiveRegion()
 	// A log file is named by its delivery time, minutes after the calls it holds.
@@ -93,6 +94,35 @@ func (s *search) readTrailLogs(ctx context.Context, t model.Trail, pages chan<- 
 	return nil
 }
 
+// bucketLocator is the part of the S3 client that finds a bucket's region; a LogReadAPI
+// without it reads every trail bucket in the session's region.
+type bucketLocator interface {
+	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (
+		*s3.GetBucketLocationOutput, error)
+}
+
+// bucketRegion returns the region of a trail's bucket, which often lives in a central
+// logging region rather than the buckets' region; "" when it cannot be read (the calls then
+// go to the session's region).
+func (s *search) bucketRegion(ctx context.Context, bucket string) string {
+	locator, ok := s.api.Logs.(bucketLocator)
+	if !ok {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	out, err := locator.GetBucketLocation(ctx, &s3.GetBucketLocationInput{
+		Bucket: aws.String(bucket),
+	})
+	if err != nil {
+		return ""
+	}
+	if out.LocationConstraint == "" {
+		return "us-east-1"
+	}
+	return string(out.LocationConstraint)
+}
+
 // logRoots returns where the account's log files live in the trail's bucket:
 // [prefix/]AWSLogs/<account>/ and, for an organization trail, [prefix/]AWSLogs/<org-id>/
 // <account>/. It lists the bucket's AWSLogs/ folder once to find organization folders;
@@ -106,7 +136,7 @@ func (s *search) logRoots(ctx context.Context, t model.Trail, account string) []
 		Bucket:    aws.String(t.Bucket),
 		Prefix:    aws.String(base),
 		Delimiter: aws.String("/"),
-	})
+	}, InRegion(s.logRegion))
 	if err != nil {
 		return roots
 	}
@@ -164,7 +194,7 @@ func (s *search) listLogs(ctx context.Context, bucket, prefix string, token *str
 		Bucket:            aws.String(bucket),
 		Prefix:            aws.String(prefix),
 		ContinuationToken: token,
-	})
+	}, InRegion(s.logRegion))
 }
 
 func deliveryTime(key string) (time.Time, bool) {
@@ -213,7 +243,7 @@ func (s *search) fileEvents(ctx context.Context, bucket, key string) (
 		// Log files written without a checksum are the norm; the SDK's note saying so
 		// would land on the user's terminal once per file.
 		o.DisableLogOutputChecksumValidationSkipped = true
-	})
+	}, InRegion(s.logRegion))
 	if err != nil {
 		return nil, 0, err
 	}

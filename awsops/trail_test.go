@@ -690,3 +690,65 @@ func TestFindDenialsReadsOrganizationTrailLogs(t *testing.T) {
 		t.Errorf("found %v, want org-1 from the caller's folder of the organization trail", ids)
 	}
 }
+
+// regionalLogs is a trail bucket in another region: calls sent elsewhere are redirected.
+type regionalLogs struct {
+	fakeLogs
+	region string
+}
+
+func (f *regionalLogs) GetBucketLocation(context.Context, *s3.GetBucketLocationInput,
+	...func(*s3.Options)) (*s3.GetBucketLocationOutput, error) {
+	return &s3.GetBucketLocationOutput{
+		LocationConstraint: s3types.BucketLocationConstraint(f.region)}, nil
+}
+
+func (f *regionalLogs) check(opts []func(*s3.Options)) error {
+	o := s3.Options{Region: "us-west-2"}
+	for _, fn := range opts {
+		fn(&o)
+	}
+	if o.Region != f.region {
+		return &smithy.GenericAPIError{Code: "PermanentRedirect", Message: "use " + f.region}
+	}
+	return nil
+}
+
+func (f *regionalLogs) ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input,
+	opts ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	if err := f.check(opts); err != nil {
+		return nil, err
+	}
+	return f.fakeLogs.ListObjectsV2(ctx, in)
+}
+
+func (f *regionalLogs) GetObject(ctx context.Context, in *s3.GetObjectInput,
+	opts ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	if err := f.check(opts); err != nil {
+		return nil, err
+	}
+	return f.fakeLogs.GetObject(ctx, in)
+}
+
+func TestFindDenialsReadsTrailBucketInItsRegion(t *testing.T) {
+	clock := &fakeClock{now: trailNow}
+	denied := testRecord{id: "eu-1", source: "s3.amazonaws.com", name: "GetObject",
+		principal: orgSessionARN, bucket: "acme-slateo-cache", key: "org-1/a",
+		code: "AccessDenied", message: "Access Denied", data: true,
+		at: trailNow.Add(-time.Hour)}
+	logs := &regionalLogs{region: "eu-central-1", fakeLogs: fakeLogs{files: map[string][]byte{
+		"org/AWSLogs/111122223333/CloudTrail/us-west-2/2026/12/04/" +
+			"111122223333_CloudTrail_us-west-2_20261204T1105Z_x.json.gz": gzipLog(t, denied),
+	}}}
+	api := EventAPI{Lookup: &fakeLookup{clock: clock}, Logs: logs, Clock: clock}
+	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
+		End: trailNow, Trails: []model.Trail{dataTrail()}}
+
+	pages, err := collect(t, context.Background(), api, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := idsOf(eventsOf(pages)); !slices.Equal(ids, []string{"eu-1"}) {
+		t.Errorf("found %v, want eu-1 from the trail bucket in eu-central-1", ids)
+	}
+}
