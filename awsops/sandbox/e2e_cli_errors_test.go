@@ -12,6 +12,7 @@ import (
 // TestCLIErrors checks that the CLI prints the error codes AWS sends for the mistakes the
 // console has to explain.
 func TestCLIErrors(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
@@ -53,6 +54,7 @@ func TestCLIErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			_, errOut, exit := sandboxtest.CLI(t, srv, tt.args...)
 			want := "An error occurred (" + tt.code + ") when calling the " + tt.op +
 				" operation"
@@ -65,6 +67,7 @@ func TestCLIErrors(t *testing.T) {
 
 // TestCLIPolicyMessages checks the messages of the refusals the console quotes to users.
 func TestCLIPolicyMessages(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", cache,
@@ -96,6 +99,7 @@ func TestCLIPolicyMessages(t *testing.T) {
 // TestCLIRegionRedirect reads a bucket of another region the way the CLI does on AWS: the
 // sandbox answers as S3 does and the CLI's redirector retries in the bucket's region.
 func TestCLIRegionRedirect(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	log := &syncWriter{w: &bytes.Buffer{}}
 	srv := sandboxtest.Start(t, sandbox.Options{Log: log})

@@ -15,6 +15,7 @@ import (
 
 // TestCLICopy copies a file up and down with `aws s3 cp`.
 func TestCLICopy(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
@@ -44,6 +45,7 @@ func TestCLICopy(t *testing.T) {
 // TestCLIListPaging lists more than 1000 keys with a prefix; the CLI follows the
 // continuation tokens and decodes the url-encoded keys.
 func TestCLIListPaging(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	log := &syncWriter{w: &bytes.Buffer{}}
 	srv := sandboxtest.Start(t, sandbox.Options{Log: log})
@@ -81,6 +83,7 @@ func TestCLIListPaging(t *testing.T) {
 
 // TestCLIListDelimiter lists common prefixes with a delimiter and a small page size.
 func TestCLIListDelimiter(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	s3 := srv.S3()
@@ -195,6 +198,7 @@ func do(t *testing.T, req *http.Request) response {
 // TestCLICopyLarge copies a file above the CLI's multipart threshold (8 MiB) up and down:
 // the upload goes in parts and the download in ranged reads.
 func TestCLICopyLarge(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	log := &syncWriter{w: &bytes.Buffer{}}
 	srv := sandboxtest.Start(t, sandbox.Options{Log: log})

@@ -81,6 +81,7 @@ func writeFile(t *testing.T, name, content string) string {
 // TestCLISetupGuide follows the setup guide's S3 steps with the real AWS CLI v2 and reads
 // every setting back.
 func TestCLISetupGuide(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	for _, b := range []string{uploads, cache} {
@@ -172,6 +173,7 @@ func assertCORS(t *testing.T, srv *sandbox.Server) {
 // TestCLIReads runs every S3 read the console makes through the CLI against the healthy
 // scenario and checks the values it prints.
 func TestCLIReads(t *testing.T) {
+	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "healthy"})
 	tests := []struct {
@@ -195,6 +197,7 @@ func TestCLIReads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[:2], " "), func(t *testing.T) {
+			t.Parallel()
 			out := mustCLI(t, srv, tt.args...)
 			for _, w := range tt.want {
 				if !strings.Contains(out, w) {
