@@ -71,7 +71,8 @@ func (s *Session) EventAPI() EventAPI {
 
 // ReadTrails lists the trails visible in the session's region with their logging status and
 // event selectors, as Inspect does, for a search that runs without an inspection.
-func (s *Session) ReadTrails(ctx context.Context, settings model.Settings) model.Fact[[]model.Trail] {
+func (s *Session) ReadTrails(ctx context.Context,
+	settings model.Settings) model.Fact[[]model.Trail] {
 	return newInspector(InspectAPI{CloudTrail: s.CloudTrail}, settings).trails(ctx)
 }
 

@@ -38,10 +38,12 @@ type denial struct {
 }
 
 var (
-	actionPattern    = regexp.MustCompile(`not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)`)
-	resourcePattern  = regexp.MustCompile(`on resource: "?([^" ]+)"?`)
-	implicitPattern  = regexp.MustCompile(`because no ([a-zA-Z -]+?) allows`)
-	explicitPattern  = regexp.MustCompile(`with an explicit deny in an? ([a-zA-Z -]+?)(?:\.|$| \()`)
+	actionPattern = regexp.MustCompile(
+		`not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)`)
+	resourcePattern = regexp.MustCompile(`on resource: "?([^" ]+)"?`)
+	implicitPattern = regexp.MustCompile(`because no ([a-zA-Z -]+?) allows`)
+	explicitPattern = regexp.MustCompile(
+		`with an explicit deny in an? ([a-zA-Z -]+?)(?:\.|$| \()`)
 	kmsActionPattern = regexp.MustCompile(`kms:[A-Za-z*]+`)
 	kmsARNPattern    = regexp.MustCompile(`arn:aws:kms:[^ "]+`)
 )

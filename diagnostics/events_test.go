@@ -119,7 +119,8 @@ func TestDiagnose(t *testing.T) {
 			name: "public policy blocked",
 			event: model.Event{Source: s3Source, Name: "PutBucketPolicy", Principal: adminARN,
 				Resource: cacheARN, ErrorCode: "AccessDenied", ErrorMessage: "User: " + adminARN +
-					" is not authorized to perform: s3:PutBucketPolicy on resource: \"" + cacheARN +
+					" is not authorized to perform: s3:PutBucketPolicy on resource: \"" +
+					cacheARN +
 					"\" because public policies are blocked by the BlockPublicPolicy block " +
 					"public access setting."},
 			check: "public-access-block",

@@ -10,7 +10,8 @@ func TestNearName(t *testing.T) {
 	}{
 		{name: "equal", got: "acme-slateo-cache", want: "acme-slateo-cache", near: true},
 		{name: "case", got: "Acme-Slateo-Cache", want: "acme-slateo-cache", near: true},
-		{name: "one letter dropped", got: "acme-slate-cache", want: "acme-slateo-cache", near: true},
+		{name: "one letter dropped", got: "acme-slate-cache", want: "acme-slateo-cache",
+			near: true},
 		{name: "swapped letters", got: "acme-slaeto-cache", want: "acme-slateo-cache", near: true},
 		{name: "two edits", got: "acme-slateo-cach3s", want: "acme-slateo-cache", near: true},
 		{name: "other bucket", got: "acme-slateo-uploads", want: "acme-slateo-cache", near: false},
@@ -35,7 +36,8 @@ func TestRoleOfPrincipal(t *testing.T) {
 		account, role string
 		ok            bool
 	}{
-		{name: "session", arn: "arn:aws:sts::880265510198:assumed-role/slateo-prod-storage-acme/s1",
+		{name: "session",
+			arn:     "arn:aws:sts::880265510198:assumed-role/slateo-prod-storage-acme/s1",
 			account: "880265510198", role: "slateo-prod-storage-acme", ok: true},
 		{name: "role with path", arn: "arn:aws:iam::111122223333:role/ops/admin",
 			account: "111122223333", role: "admin", ok: true},

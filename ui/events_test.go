@@ -58,7 +58,8 @@ func denial(id, name, resource string, at time.Time) model.Event {
 	return model.Event{ID: id, Time: at, Source: "s3.amazonaws.com", Name: name,
 		Principal: evOrgSession, Resource: resource, ErrorCode: "AccessDenied",
 		ErrorMessage: "Access Denied",
-		Record:       `{"eventName":"` + name + `","eventID":"` + id + `","errorCode":"AccessDenied"}`}
+		Record: `{"eventName":"` + name + `","eventID":"` + id +
+			`","errorCode":"AccessDenied"}`}
 }
 
 // driveEvents feeds msgs to the Events screen and runs the commands they return until none
