@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -28,23 +29,19 @@ func (a *Applier) Plan(ctx context.Context, settings model.Settings,
 	if err := settings.Err(); err != nil {
 		return nil, err
 	}
+	buckets := a.planBuckets(ctx, settings, opts)
 	var changes []Change
 	var keys []keyRef
 	if settings.KMSKey != "" {
 		keys = append(keys, keyRef{ref: settings.KMSKey, region: settings.EffectiveRegion()})
 	}
-	for i, bucket := range settings.BucketNames() {
-		purpose := model.Uploads
-		if i == 1 {
-			purpose = model.Cache
+	for _, b := range buckets {
+		if b.err != nil {
+			return nil, b.err
 		}
-		bc, key, err := a.planBucket(ctx, settings, bucket, purpose, opts)
-		if err != nil {
-			return nil, err
-		}
-		changes = append(changes, bc...)
-		if key.ref != "" {
-			keys = append(keys, key)
+		changes = append(changes, b.changes...)
+		if b.key.ref != "" {
+			keys = append(keys, b.key)
 		}
 	}
 	seen := map[string]bool{}
@@ -56,6 +53,34 @@ func (a *Applier) Plan(ctx context.Context, settings model.Settings,
 		changes = append(changes, kc...)
 	}
 	return changes, nil
+}
+
+// bucketPlan is the outcome of planning one bucket.
+type bucketPlan struct {
+	changes []Change
+	key     keyRef
+	err     error
+}
+
+// planBuckets plans the uploads and the cache bucket at the same time (their reads are
+// independent) and returns their plans in that order.
+func (a *Applier) planBuckets(ctx context.Context, settings model.Settings,
+	opts PlanOptions) []bucketPlan {
+	names := settings.BucketNames()
+	plans := make([]bucketPlan, len(names))
+	var wg sync.WaitGroup
+	for i, bucket := range names {
+		purpose := model.Uploads
+		if i == 1 {
+			purpose = model.Cache
+		}
+		wg.Go(func() {
+			p := &plans[i]
+			p.changes, p.key, p.err = a.planBucket(ctx, settings, bucket, purpose, opts)
+		})
+	}
+	wg.Wait()
+	return plans
 }
 
 // keyRef is a KMS key as settings or a bucket's encryption name it, and the region it is
