@@ -112,8 +112,17 @@ func (s *Server) URL() string {
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
 }
 
-// Close stops serving at once and releases the port.
+// closeGrace is how long Close waits for requests in flight before cutting them off.
+const closeGrace = 2 * time.Second
+
+// Close stops accepting requests, lets those in flight finish for a moment (so that their
+// request log lines and state saves are done when Close returns), then releases the port.
 func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+	defer cancel()
+	if err := s.http.Shutdown(ctx); err == nil || errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
 	if err := s.http.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("closing sandbox: %w", err)
 	}
