@@ -34,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runEvents(rest, stdout, stderr)
 	case "check":
 		return runCheck(rest, stdout, stderr)
+	case "report":
+		return runReport(rest, stdout, stderr)
 	case "sandbox":
 		return runSandbox(rest, stdout, stderr)
 	case "plan":
@@ -62,6 +64,7 @@ Usage:
   slateo-s3 apply [--yes] [--dry-run]  write the plan, after showing it and asking
   slateo-s3 restore FILE [--yes]       put a backed-up document back
   slateo-s3 events [--since 24h]       CloudTrail denials and their diagnosis
+  slateo-s3 report [--json]            one document for a support ticket (redacted)
   slateo-s3 sandbox [flags]            run the local AWS sandbox in the foreground
   slateo-s3 <command> --help           the flags of one command
 

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"slateo-s3/awsops"
+	"slateo-s3/diagnostics"
+	"slateo-s3/model"
+	"slateo-s3/ui/redact"
+	"slateo-s3/ui/textout"
+)
+
+// reportOptions are the flags of `slateo-s3 report`.
+type reportOptions struct {
+	settings *settingsFlags
+	json     bool
+	noRedact bool
+	since    time.Duration
+	timeout  time.Duration
+	// now and lookupEnv are the clock and the environment; tests replace them.
+	now       func() time.Time
+	lookupEnv func(string) (string, bool)
+}
+
+// runReport writes one document for a support ticket: the checklist, the CloudTrail denials
+// of the last --since and the documents read from AWS, with account ids, access keys, IP
+// addresses, user and session names masked unless --no-redact. Exit 0: written; 1: the
+// event search failed (the report is still written, with a note); 2: invalid input.
+func runReport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("report", "slateo-s3 report [--json] [--no-redact] [--since 24h] [flags]",
+		stderr)
+	o := reportOptions{settings: bindSettings(fs), now: time.Now, lookupEnv: os.LookupEnv}
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
+	fs.BoolVar(&o.noRedact, "no-redact", false,
+		"show account ids, access keys, IP addresses, user and session names as read")
+	fs.DurationVar(&o.since, "since", 24*time.Hour, "search CloudTrail this far back")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on AWS after this long")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+
+	s, err := o.settings.resolve()
+	if err == nil && o.since <= 0 {
+		err = fmt.Errorf("--since must be positive, not %s", o.since)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	return o.run(ctx, s, stdout, stderr)
+}
+
+func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
+	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
+		return exitFail
+	}
+	defer conn.Close()
+
+	r, searchErr := o.gather(ctx, conn)
+	var out bytes.Buffer
+	if o.json {
+		err = textout.ReportJSON(&out, r)
+	} else {
+		err = textout.ReportText(&out, r, textout.ColorEnabled(stdout, o.lookupEnv))
+	}
+	if err == nil {
+		_, err = io.WriteString(stdout, o.redactor(conn.settings).String(out.String()))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
+		return exitFail
+	}
+	if searchErr != nil {
+		fmt.Fprintf(stderr, "slateo-s3 report: searching CloudTrail: %s\n",
+			model.CleanLine(searchErr.Error()))
+		return exitFail
+	}
+	return exitOK
+}
+
+// gather reads everything the report holds.
+func (o reportOptions) gather(ctx context.Context, conn *connection) (textout.Report, error) {
+	state := conn.session.Inspect(ctx, conn.settings)
+	end := o.now().UTC().Truncate(time.Second)
+	events, err := searchEvents(ctx, conn.session, conn.settings, end.Add(-o.since), end)
+	return textout.Report{
+		Version: version(),
+		Check: textout.CheckReport{Settings: conn.settings, Caller: state.Caller,
+			Checks: diagnostics.Checklist(state), Missing: missingPermissions(state)},
+		Events: events,
+		State:  state,
+	}, err
+}
+
+// redactor masks what a ticket should not show; the org slug and bucket names stay, so the
+// report still says which setup it is about. --no-redact returns nil, which masks nothing.
+func (o reportOptions) redactor(s model.Settings) *redact.Redactor {
+	if o.noRedact {
+		return nil
+	}
+	return redact.New(append(s.BucketNames(), s.OrgSlug)...)
+}
+
+// version names the build: the module version and, when built from a checkout, the commit.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " " + rev + dirty
+	}
+	return v
+}
