@@ -68,6 +68,7 @@ func newSettingsModel(c *common) settingsModel {
 		in.Width = 40
 		// A steady cursor keeps the screen still, which matters when it is shared.
 		in.Cursor.SetMode(cursor.CursorStatic)
+		in.PlaceholderStyle = c.styles.subtle
 		m.inputs[i] = in
 	}
 	m.load(c.settings)
@@ -197,6 +198,9 @@ func (m settingsModel) save() (settingsModel, tea.Cmd) {
 	s := m.value()
 	m.saveErr = ""
 	notice := "settings saved"
+	if m.c.save == nil {
+		notice = "settings in use for this session; not saved to a file"
+	}
 	if err := saveSettings(m.c, s); err != nil {
 		notice = "settings in use but not saved: " + model.CleanLine(err.Error())
 	}

@@ -157,6 +157,11 @@ func New(o Options) Model {
 	}
 	m.extra = makeExtras(c)
 	c.keys.Screens = screenKeys(int(screenCount) + len(m.extra))
+	if o.NoColor {
+		plain := lipgloss.NewStyle()
+		m.help.Styles = help.Styles{Ellipsis: plain, ShortKey: plain, ShortDesc: plain,
+			ShortSeparator: plain, FullKey: plain, FullDesc: plain, FullSeparator: plain}
+	}
 	m.active = checklistScreen
 	if len(validate(o.Settings)) > 0 {
 		m.active = settingsScreen
@@ -382,7 +387,6 @@ func (m Model) onSettingsSaved(s model.Settings) (tea.Model, tea.Cmd) {
 	m.gen++
 	next, cmd := m.startRefresh()
 	nm := next.(Model)
-	nm.notice = "settings saved"
 	nm.forwardReset()
 	after, sw := nm.switchTo(wizardScreen)
 	return after, tea.Batch(cmd, sw)

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"slateo-s3/awsops"
 	"slateo-s3/model"
@@ -342,5 +346,33 @@ func TestKeysArrivingTogetherAreSplit(t *testing.T) {
 	m = drive(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("nn")})
 	if !strings.Contains(m.View(), "Step 3 of 5") {
 		t.Errorf("two n keys in one read did not move two steps:\n%s", m.View())
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	colour := regexp.MustCompile(`\x1b\[[0-9;]*3[0-9];`)
+	for _, noColor := range []bool{false, true} {
+		t.Run(fmt.Sprintf("NoColor=%v", noColor), func(t *testing.T) {
+			fb := &fakeBackend{}
+			m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow,
+				NoColor: noColor}, 100, 30)
+			m = withChecks(t, m, fb, handChecks())
+			view := m.View()
+			for _, k := range []string{"1", "esc", "2", "4", "5"} {
+				m = drive(t, m, keys(k)...)
+				view += m.View()
+			}
+			if got := colour.MatchString(view); got == noColor {
+				t.Errorf("colour codes present = %v with NoColor %v:\n%q", got, noColor, view)
+			}
+			plain := ansi.Strip(view)
+			for _, want := range []string{"✓ pass", "✗ fail", "! warn", "? unknown", "- skip"} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("status %q lacks its glyph and word", want)
+				}
+			}
+		})
 	}
 }
