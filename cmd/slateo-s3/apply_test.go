@@ -348,3 +348,22 @@ func TestApplyFixesBrokenScenario(t *testing.T) {
 		t.Errorf("second apply: exit %d, writes %v\n%s", r.code, writes, r.stdout)
 	}
 }
+
+func TestPlanRefusesABucketOfAnotherAccount(t *testing.T) {
+	applyIsolate(t)
+	fault, err := sandbox.ParseFault("HeadBucket:" + cmdCache + "=AccessDenied")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sandboxtest.Start(t, sandbox.Options{Faults: []sandbox.Fault{fault}})
+	r := runCmd(t, append([]string{"plan"}, settingArgs(srv)...)...)
+	if r.code != exitFail {
+		t.Errorf("plan exit %d, want %d\n%s%s", r.code, exitFail, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "REFUSED: the bucket name acme-slateo-cache is taken") {
+		t.Errorf("plan output does not explain the refusal:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "create-bucket --bucket acme-slateo-uploads") {
+		t.Errorf("plan output lacks the uploads bucket's creation:\n%s", r.stdout)
+	}
+}
