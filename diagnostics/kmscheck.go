@@ -89,6 +89,15 @@ func encryptionCheck(s model.State, b model.BucketState) model.Check {
 			"already encrypted with it stay unreadable to Slateo; copy them in place after "+
 			"the fix.", e.Algorithm, key), encryptionFix(b.Name, s.Settings.KMSKey))
 	}
+	k, ok := findKey(s.Keys, e.KMSKeyID)
+	if !ok || !k.Metadata.IsPresent() {
+		c := newCheck(id, b.Name, model.Unknown, "could not tell whether key "+e.KMSKeyID+
+			" is customer-managed or the AWS-managed aws/s3 key")
+		if ok {
+			c.Detail = "DescribeKey: " + k.Metadata.Reason + missingSuffix(k.Metadata.MissingAction)
+		}
+		return c
+	}
 	return pass(id, b.Name, "default encryption is "+e.Algorithm+" with customer-managed "+
 		"key "+e.KMSKeyID, fmt.Sprintf("BucketKeyEnabled: %t", e.BucketKeyEnabled))
 }
@@ -151,6 +160,9 @@ func keyStateFindings(s model.State, b model.BucketState, k model.KeyState) []fi
 	region := s.Settings.EffectiveRegion()
 	if b.Region.IsPresent() {
 		region = normRegion(b.Region.Value)
+	} else {
+		fs = append(fs, finding{model.Unknown, "the bucket's region was not read, so the " +
+			"key's region " + m.Region + " cannot be compared with it"})
 	}
 	if m.Region != "" && m.Region != region {
 		fs = append(fs, finding{model.Fail, fmt.Sprintf("key %s is in %s, the bucket in %s: "+

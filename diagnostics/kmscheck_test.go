@@ -108,6 +108,16 @@ func TestEncryptionAndKeyState(t *testing.T) {
 				s.Keys[0].Policy = model.Unreadable[string]("AccessDeniedException",
 					"kms:GetKeyPolicy")
 			}},
+		{name: "key not described", id: IDEncryption, want: want{U, "kms:DescribeKey"},
+			mutate: func(s *model.State) {
+				s.Keys[0].Metadata = model.Unreadable[model.KeyMetadata]("AccessDeniedException",
+					"kms:DescribeKey")
+			}},
+		{name: "bucket region unread", id: IDKMSGrant, want: want{U, "cannot be compared"},
+			mutate: func(s *model.State) {
+				s.Buckets[1].Region = model.Unreadable[string]("AccessDenied",
+					"s3:GetBucketLocation")
+			}},
 		{name: "fail beats unknown", id: IDKMSGrant, want: want{F, "is Disabled"},
 			mutate: func(s *model.State) {
 				s.Keys[0].Metadata.Value.State = "Disabled"

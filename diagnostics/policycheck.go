@@ -237,10 +237,19 @@ type allowOutcome struct {
 func (a policyAnalysis) allowed(n need) allowOutcome {
 	d := policy.Evaluate(a.pol, a.request(n))
 	o := allowOutcome{n: n, m: d.Allow}
-	if o.m.Result == policy.Yes && o.m.Via == policy.ViaAnyone && a.restrict &&
-		o.m.Statement.Public() {
-		o.blocked = true
+	if o.m.Result != policy.Yes || o.m.Via != policy.ViaAnyone || !o.m.Statement.Public() {
+		return o
 	}
+	if a.restrict {
+		o.blocked = true
+		return o
+	}
+	// Only a public grant allows the role; it reaches a cross-account caller unless
+	// RestrictPublicBuckets is on, at the bucket or at the account level, which is not read.
+	o.m.Result = policy.Maybe
+	o.m.Reasons = []string{o.m.Statement.Label() + " grants everyone (\"*\"): it reaches " +
+		"Slateo only while neither the bucket's nor the account's RestrictPublicBuckets " +
+		"is on, and it makes the bucket public"}
 	return o
 }
 

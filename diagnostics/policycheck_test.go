@@ -112,6 +112,13 @@ func TestPublicPolicyWithoutRestrict(t *testing.T) {
 		want{model.Fail, "makes the bucket public"})
 	assertCheck(t, find(t, checks, IDPublicAccessBlock, cacheBucket),
 		want{model.Fail, "not configured"})
+	assertCheck(t, find(t, checks, IDPolicyActions, cacheBucket),
+		want{model.Warn, "account's RestrictPublicBuckets"})
+	s.Buckets[1].PublicAccessBlock = model.Unreadable[model.PublicAccessBlock]("AccessDenied",
+		"s3:GetBucketPublicAccessBlock")
+	if c := find(t, Checklist(s), IDPolicyActions, cacheBucket); c.Status == model.Pass {
+		t.Errorf("policy-actions passed on a public grant with Block Public Access unread")
+	}
 }
 
 func TestPolicyFixNamesUserValues(t *testing.T) {

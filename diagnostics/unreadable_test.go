@@ -119,3 +119,85 @@ func TestMissingPermissions(t *testing.T) {
 		t.Errorf("got %d permissions, want %d: %+v", len(perms), 2*9+4, perms)
 	}
 }
+
+// TestEachUnreadFactCostsAPass makes one fact of the healthy account unreadable at a time:
+// some check must lose its pass (the fact was used), and none may turn into a pass.
+func TestEachUnreadFactCostsAPass(t *testing.T) {
+	cache := func(s *model.State) *model.BucketState { return &s.Buckets[1] }
+	tests := []struct {
+		name   string
+		mutate func(s *model.State)
+	}{
+		{"presence", func(s *model.State) {
+			cache(s).Presence = denied[model.Presence]("s3:ListBucket")
+		}},
+		{"region", func(s *model.State) {
+			cache(s).Region = denied[string]("s3:GetBucketLocation")
+		}},
+		{"public access block", func(s *model.State) {
+			cache(s).PublicAccessBlock =
+				denied[model.PublicAccessBlock]("s3:GetBucketPublicAccessBlock")
+		}},
+		{"policy", func(s *model.State) {
+			cache(s).Policy = denied[string]("s3:GetBucketPolicy")
+		}},
+		{"cors", func(s *model.State) {
+			cache(s).CORS = denied[[]model.CORSRule]("s3:GetBucketCORS")
+		}},
+		{"encryption", func(s *model.State) {
+			cache(s).Encryption = denied[model.Encryption]("s3:GetEncryptionConfiguration")
+		}},
+		{"ownership", func(s *model.State) {
+			cache(s).Ownership = denied[string]("s3:GetBucketOwnershipControls")
+		}},
+		{"versioning", func(s *model.State) {
+			cache(s).Versioning = denied[string]("s3:GetBucketVersioning")
+		}},
+		{"logging", func(s *model.State) {
+			cache(s).Logging = denied[model.Logging]("s3:GetBucketLogging")
+		}},
+		{"key metadata", func(s *model.State) {
+			s.Keys[0].Metadata = denied[model.KeyMetadata]("kms:DescribeKey")
+		}},
+		{"key policy", func(s *model.State) {
+			s.Keys[0].Policy = denied[string]("kms:GetKeyPolicy")
+		}},
+		{"trails", func(s *model.State) {
+			s.Trails = denied[[]model.Trail]("cloudtrail:DescribeTrails")
+		}},
+		{"trail status", func(s *model.State) {
+			s.Trails.Value[0].IsLogging = denied[bool]("cloudtrail:GetTrailStatus")
+		}},
+		{"trail selectors", func(s *model.State) {
+			s.Trails.Value[0].Selectors =
+				denied[model.EventSelectors]("cloudtrail:GetEventSelectors")
+		}},
+	}
+	before := map[string]model.Status{}
+	passes := 0
+	for _, c := range Checklist(healthyState()) {
+		before[c.ID+"/"+c.Bucket] = c.Status
+		if c.Status == model.Pass {
+			passes++
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := healthyState()
+			s.Trails = model.Known([]model.Trail{dataTrail()})
+			tt.mutate(&s)
+			n := 0
+			for _, c := range Checklist(s) {
+				if c.Status == model.Pass {
+					n++
+					if before[c.ID+"/"+c.Bucket] != model.Pass {
+						t.Errorf("%s %s became pass", c.ID, c.Bucket)
+					}
+				}
+			}
+			if n >= passes {
+				t.Errorf("%d passes with the fact unread, %d before: nothing used it", n, passes)
+			}
+		})
+	}
+}
