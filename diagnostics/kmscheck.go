@@ -200,7 +200,7 @@ func keyPolicyFindings(s model.State, b model.BucketState, k model.KeyState) []f
 	if err != nil {
 		return []finding{{model.Unknown, "the key policy could not be analysed: " + err.Error()}}
 	}
-	region := s.Settings.EffectiveRegion()
+	region := ""
 	if b.Region.IsPresent() {
 		region = normRegion(b.Region.Value)
 	}

@@ -71,7 +71,7 @@ func policyChecks(s model.State, b model.BucketState) []model.Check {
 		}
 		return out
 	}
-	region := s.Settings.EffectiveRegion()
+	region := ""
 	if b.Region.IsPresent() {
 		region = normRegion(b.Region.Value)
 	}

@@ -51,7 +51,11 @@ func kmsContext(s model.Settings, region string, caller model.Fact[model.Caller]
 	c := policy.Context{}
 	commonKeys(c, s, region, caller)
 	c.Set("kms:CallerAccount", policy.KnownValue(model.SlateoAccountID))
-	c.Set("kms:ViaService", policy.KnownValue("s3."+region+".amazonaws.com"))
+	if region == "" {
+		c.Set("kms:ViaService", policy.PresentValue("the bucket's region was not read"))
+	} else {
+		c.Set("kms:ViaService", policy.KnownValue("s3."+region+".amazonaws.com"))
+	}
 	c.Set("kms:EncryptionAlgorithm", policy.KnownValue("SYMMETRIC_DEFAULT"))
 	c.Set("kms:EncryptionContext:", policy.UnknownValue("it names each object or bucket"))
 	c.Set("kms:EncryptionContextKeys", policy.KnownValue("aws:s3:arn"))
@@ -95,7 +99,11 @@ func commonKeys(c policy.Context, s model.Settings, region string,
 		"not MFA-authenticated"))
 	c.Set("aws:MultiFactorAuthAge", policy.AbsentValue("Slateo's service sessions are "+
 		"not MFA-authenticated"))
-	c.Set("aws:RequestedRegion", policy.KnownValue(region))
+	if region == "" {
+		c.Set("aws:RequestedRegion", policy.PresentValue("the bucket's region was not read"))
+	} else {
+		c.Set("aws:RequestedRegion", policy.KnownValue(region))
+	}
 	c.Set("aws:CurrentTime", policy.PresentValue("it depends on the time of each request"))
 	c.Set("aws:EpochTime", policy.PresentValue("it depends on the time of each request"))
 	c.Set("aws:TokenIssueTime", policy.PresentValue("it depends on Slateo's sessions"))
