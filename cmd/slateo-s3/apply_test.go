@@ -367,3 +367,47 @@ func TestPlanRefusesABucketOfAnotherAccount(t *testing.T) {
 		t.Errorf("plan output lacks the uploads bucket's creation:\n%s", r.stdout)
 	}
 }
+
+// meddlingReader answers y, but first changes the policy behind the admin's back, as a
+// colleague might while the diff is on screen.
+type meddlingReader struct {
+	meddle func()
+	done   bool
+}
+
+func (r *meddlingReader) Read(p []byte) (int, error) {
+	if r.done {
+		return 0, io.EOF
+	}
+	r.done = true
+	r.meddle()
+	return copy(p, "y\n"), nil
+}
+
+func TestApplyStopsWhenThePolicyChangesDuringConfirmation(t *testing.T) {
+	srv, log := seededSandbox(t)
+	edited := strings.Replace(foreignUploadsPolicy, "PartnerRead", "PartnerReadV2", 1)
+	stdin := &meddlingReader{meddle: func() {
+		if err := srv.S3().PutBucketPolicy(cmdUploads, edited); err != nil {
+			t.Error(err)
+		}
+	}}
+	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
+	o := applyOptions{settings: bindSettings(fs), stdin: stdin, isTerminal: true}
+	bindApplyFlags(fs, &o)
+	if err := fs.Parse(append(settingArgs(srv), "--backup-dir", t.TempDir())); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := o.start(&stdout, &stderr)
+	if code != exitFail || !strings.Contains(stderr.String(), "changed since the plan") {
+		t.Errorf("exit %d, stderr %q; want a stop because the policy changed", code,
+			stderr.String())
+	}
+	if _, writes := log.ops(t); len(writes) != 0 {
+		t.Errorf("writes after the policy changed: %v", writes)
+	}
+	if got := bucketPolicy(t, srv, cmdUploads); got != edited {
+		t.Errorf("the colleague's policy was overwritten:\n%s", got)
+	}
+}
