@@ -195,11 +195,26 @@ func (m matcher) namesBucket(r trailRecord) bool {
 		}
 	}
 	for _, b := range m.buckets {
-		if strings.Contains(r.ErrorMessage, model.BucketARN(b)) {
+		if namesARN(r.ErrorMessage, model.BucketARN(b)) {
 			return true
 		}
 	}
 	return false
+}
+
+// namesARN reports whether text names arn itself or something under it, not a longer name
+// that starts the same (arn:aws:s3:::b-old for arn:aws:s3:::b).
+func namesARN(text, arn string) bool {
+	for rest := text; ; {
+		i := strings.Index(rest, arn)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(arn):]
+		if rest == "" || strings.ContainsRune(`"/ ,.`, rune(rest[0])) {
+			return true
+		}
+	}
 }
 
 func (m matcher) namesKey(r trailRecord) bool {

@@ -621,6 +621,12 @@ func TestMatcherRelevant(t *testing.T) {
 		{name: "key named in message", change: func(r *testRecord) {
 			r.source, r.message = "kms.amazonaws.com", "not authorized on resource: "+trailKeyARN
 		}, want: true},
+		{name: "bucket named in the message", change: func(r *testRecord) {
+			r.message = `not authorized on resource: "arn:aws:s3:::acme-slateo-cache"`
+		}, want: true},
+		{name: "longer bucket named in the message", change: func(r *testRecord) {
+			r.message = `not authorized on resource: "arn:aws:s3:::acme-slateo-cache-old/k"`
+		}},
 		{name: "ec2 unauthorized on our bucket", change: func(r *testRecord) {
 			r.bucket, r.code = "acme-slateo-cache", "Client.UnauthorizedOperation"
 		}, want: true},

@@ -159,6 +159,11 @@ func (d denial) explainOrgRole(s model.Settings) (check, diagnosis string) {
 				"bucket is %q: bucket names are case-sensitive, enter the exact name in "+
 				"Slateo's storage settings", clean(d.bucket), want)
 		}
+		if !isConfigured(d.bucket, s) {
+			return "bucket-exists", fmt.Sprintf("Slateo called bucket %q, which is neither "+
+				"configured bucket (%s): check the bucket names entered in Slateo's "+
+				"storage settings", clean(d.bucket), strings.Join(s.BucketNames(), ", "))
+		}
 	}
 	if d.policyType != "" && !strings.Contains(d.policyType, "resource") {
 		// Identity-based, session, boundary, SCP and VPC endpoint policies of the caller
@@ -276,6 +281,15 @@ func (d denial) explainOwnCall() (check, diagnosis string) {
 	}
 	return "", fmt.Sprintf("your credentials (%s) lack %s on %s%s", who, clean(d.action),
 		clean(d.target()), why)
+}
+
+func isConfigured(bucket string, s model.Settings) bool {
+	for _, b := range s.BucketNames() {
+		if b == bucket {
+			return true
+		}
+	}
+	return false
 }
 
 // nearBucket returns the configured bucket that name is a mistyped form of.

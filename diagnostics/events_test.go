@@ -116,6 +116,14 @@ func TestDiagnose(t *testing.T) {
 			says:  []string{"case-sensitive", `"acme-slateo-uploads"`},
 		},
 		{
+			name: "a bucket that is not configured",
+			event: model.Event{Source: s3Source, Name: "PutObject", Principal: orgSession,
+				Resource: "arn:aws:s3:::globex-exports/a.csv", ErrorCode: "AccessDenied",
+				ErrorMessage: plainDenied},
+			check: "bucket-exists",
+			says:  []string{`"globex-exports"`, "acme-slateo-uploads, acme-slateo-cache"},
+		},
+		{
 			name: "public policy blocked",
 			event: model.Event{Source: s3Source, Name: "PutBucketPolicy", Principal: adminARN,
 				Resource: cacheARN, ErrorCode: "AccessDenied", ErrorMessage: "User: " + adminARN +
