@@ -140,7 +140,7 @@ func applyCmd(parent context.Context, ap Applier, s model.Settings, step int,
 
 func (m confirmModel) resize() confirmModel {
 	m.body.Width = m.c.bodyW
-	m.body.Height = max(m.c.bodyH-1, 1)
+	m.body.Height = max(m.c.bodyH-2, 1)
 	m.body.SetContent(m.text())
 	return m
 }
@@ -200,7 +200,8 @@ func (m confirmModel) view() string {
 	st := m.c.styles
 	title := st.title.Render(fmt.Sprintf("Apply step %d: %s", m.step+1,
 		wizardSteps[m.step].title))
-	return truncate(title, m.c.bodyW) + "\n" + m.body.View()
+	return truncate(title, m.c.bodyW) + "\n" + truncate(m.prompt(), m.c.bodyW) + "\n" +
+		m.body.View()
 }
 
 // text lists each change with its diff, then what the admin can do, or what was done.
@@ -211,17 +212,18 @@ func (m confirmModel) text() string {
 	case m.busy == "planning…":
 		return "Reading the current documents…"
 	case m.err != nil:
-		return st.errorText.Render(wrap("✗ "+model.CleanLine(m.err.Error()), w)) +
-			"\n\nesc: back to the step"
+		return st.errorText.Render(wrap("✗ "+model.CleanLine(m.err.Error()), w))
 	case len(m.changes) == 0:
-		return st.status[model.Pass].Render("✓ nothing to change: this step is done") +
-			"\n\nesc: back to the step"
+		return st.status[model.Pass].Render("✓ nothing to change: this step is done")
 	}
 	var parts []string
+	if len(m.outcomes) > 0 {
+		parts = append(parts, m.outcomeLines()...)
+		parts = append(parts, "")
+	}
 	for _, c := range m.changes {
 		parts = append(parts, m.changeText(c, w)...)
 	}
-	parts = append(parts, "", m.footer())
 	return strings.Join(parts, "\n")
 }
 
@@ -238,7 +240,7 @@ func (m confirmModel) changeText(c awsops.Change, w int) []string {
 	if d := c.Diff(); d != "" {
 		parts = append(parts, diffText(model.Clean(d, true), w))
 	}
-	return append(parts, st.subtle.Render(indent("same as: "+model.CleanLine(c.CLI), w)))
+	return append(parts, st.subtle.Render(truncate("  same as: "+model.CleanLine(c.CLI), w)))
 }
 
 // diffText indents a unified diff, cutting rather than wrapping its lines so that the
@@ -251,34 +253,41 @@ func diffText(d string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m confirmModel) footer() string {
+// prompt is the line under the title: the question, progress, or how to go back.
+func (m confirmModel) prompt() string {
 	st := m.c.styles
-	if m.busy != "" {
+	n := len(m.applicable())
+	switch {
+	case m.busy != "":
 		return m.busy
+	case m.err != nil, len(m.outcomes) > 0, len(m.changes) == 0:
+		return "esc: back to the step"
+	case n == 0:
+		return "Nothing here can be applied. esc: back to the step"
 	}
-	if len(m.outcomes) == 0 {
-		n := len(m.applicable())
-		if n == 0 {
-			return "Nothing here can be applied. esc: back to the step"
-		}
-		return st.bold.Render(fmt.Sprintf("Write these %d change(s)? y: apply · n: cancel", n)) +
-			st.subtle.Render(" — each document is backed up first")
-	}
+	return st.bold.Render(fmt.Sprintf("Write %d change(s) shown below? y: apply · n: cancel",
+		n)) + st.subtle.Render(" — each document is backed up first")
+}
+
+// outcomeLines say what applying did, change by change.
+func (m confirmModel) outcomeLines() []string {
+	st := m.c.styles
 	var lines []string
 	for _, o := range m.outcomes {
 		title := model.CleanLine(o.change.Title)
 		switch {
 		case o.err != nil:
-			lines = append(lines, st.statusLabel(model.Fail)+" "+title+": "+
+			lines = append(lines, st.status[model.Fail].Render("✗ failed  ")+title+": "+
 				model.CleanLine(o.err.Error()))
 		case o.result.Unchanged:
-			lines = append(lines, st.statusLabel(model.Skip)+" "+title+": already as planned")
+			lines = append(lines, st.status[model.Skip].Render("- unchanged ")+title+
+				": already as planned")
 		case o.result.BackupFile != "":
-			lines = append(lines, st.statusLabel(model.Pass)+" "+title+" (backup: "+
-				model.CleanLine(o.result.BackupFile)+")")
+			lines = append(lines, st.status[model.Pass].Render("✓ written ")+title+
+				" (backup: "+model.CleanLine(o.result.BackupFile)+")")
 		default:
-			lines = append(lines, st.statusLabel(model.Pass)+" "+title)
+			lines = append(lines, st.status[model.Pass].Render("✓ written ")+title)
 		}
 	}
-	return strings.Join(append(lines, "", "esc: back to the step (refreshing the checks)"), "\n")
+	return lines
 }

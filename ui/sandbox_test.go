@@ -213,7 +213,8 @@ func TestApplyStepWithConfirmation(t *testing.T) {
 	}
 
 	m = drive(t, m, keys("y")...)
-	if view := m.View(); !strings.Contains(view, "✓ pass") || !strings.Contains(view, "backup: ") {
+	if view := m.View(); !strings.Contains(view, "✓ written merge Slateo's CORS rule") ||
+		!strings.Contains(view, "backup: ") {
 		t.Errorf("no outcome after applying:\n%s", view)
 	}
 	m = drive(t, m, keys("esc")...)
