@@ -1,6 +1,8 @@
 package diagnostics
 
 import (
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -66,5 +68,23 @@ func TestChecklistWithoutOrgSlug(t *testing.T) {
 	}
 	if c := find(t, checks, IDVersioning, cacheBucket); c.Status != model.Pass {
 		t.Errorf("versioning: %s, want pass (it does not need the slug)", c.Status)
+	}
+}
+
+func TestChecklistIsDeterministic(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			s := withCachePolicy(readFixture(t, filepath.Base(f)))
+			first := Checklist(s)
+			for range 20 {
+				if again := Checklist(s); !reflect.DeepEqual(first, again) {
+					t.Fatalf("two runs differ:\n%v\n%v", first, again)
+				}
+			}
+		})
 	}
 }
