@@ -58,7 +58,22 @@ func (m checklistModel) rebuild() checklistModel {
 
 // listHeight is how many rows the list shows; the detail pane takes the rest.
 func (m checklistModel) listHeight() int {
-	return max((m.c.bodyH-3)/2, 2)
+	h := max((m.c.bodyH-3)/2, 2)
+	if len(m.c.missing) > 0 {
+		h = max(h-1, 1)
+	}
+	return h
+}
+
+// missingLine names the IAM actions the admin's own credentials lack: the reason some
+// checks are unknown, and what to ask for.
+func (m checklistModel) missingLine() string {
+	if len(m.c.missing) == 0 {
+		return ""
+	}
+	text := "? your credentials lack " + model.CleanLine(strings.Join(m.c.missing, ", ")) +
+		": checks that need them are unknown"
+	return truncate(m.c.styles.status[model.Unknown].Render(text), m.c.bodyW)
 }
 
 // resize fits the detail pane to the body and refills it.
@@ -171,6 +186,9 @@ func (m checklistModel) view() string {
 	}
 	var b strings.Builder
 	b.WriteString(m.titleLine() + "\n")
+	if line := m.missingLine(); line != "" {
+		b.WriteString(line + "\n")
+	}
 	end := min(m.offset+m.listHeight(), len(m.rows))
 	for r := m.offset; r < end; r++ {
 		b.WriteString(m.rowView(r) + "\n")

@@ -52,6 +52,8 @@ type common struct {
 	save   func(model.Settings) error
 	state  model.State
 	checks []model.Check
+	// missing are the IAM actions the admin's credentials lack, from the last inspection.
+	missing []string
 	// summary counts checks by status, computed once per inspection.
 	summary model.Summary
 	// inspectErr is why the last refresh could not even start (no credentials, a bad

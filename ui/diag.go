@@ -14,3 +14,12 @@ func checklist(s model.State) []model.Check {
 func describe(id string) string {
 	return diagnostics.Describe(id)
 }
+
+// missingActions lists, once each, the IAM actions the admin's credentials were denied.
+func missingActions(s model.State) []string {
+	var out []string
+	for _, p := range diagnostics.MissingPermissions(s) {
+		out = append(out, p.Action)
+	}
+	return out
+}

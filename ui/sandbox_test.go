@@ -28,6 +28,12 @@ import (
 // reach it with fake static credentials and no trace of the developer's AWS set-up.
 func sandboxOptions(t *testing.T, scenario string) Options {
 	t.Helper()
+	return sandboxWith(t, sandbox.Options{Scenario: scenario})
+}
+
+// sandboxWith is sandboxOptions with every sandbox option.
+func sandboxWith(t *testing.T, so sandbox.Options) Options {
+	t.Helper()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
@@ -40,7 +46,7 @@ func sandboxOptions(t *testing.T, scenario string) Options {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
 	t.Setenv("AWS_PROFILE", "")
 
-	srv := sandboxtest.Start(t, sandbox.Options{Scenario: scenario})
+	srv := sandboxtest.Start(t, so)
 	s := acme
 	s.EndpointURL = srv.URL()
 	log := &awsops.CallLog{}
@@ -234,5 +240,18 @@ func TestApplyIsRefusedReadOnly(t *testing.T) {
 	if !strings.Contains(view, "read-only: restart with --allow-writes") ||
 		strings.Contains(view, "Apply step") {
 		t.Errorf("a read-only console offered to apply:\n%s", view)
+	}
+}
+
+func TestMissingPermissionsAreNamed(t *testing.T) {
+	o := sandboxWith(t, sandbox.Options{Scenario: "healthy",
+		Faults: []sandbox.Fault{{Operation: "GetBucketPolicy", Code: "AccessDenied"}}})
+	m := start(t, o, 100, 30)
+	view := m.View()
+	for _, want := range []string{"? your credentials lack s3:GetBucketPolicy",
+		"? unknown  uploads  policy-principal"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, view)
+		}
 	}
 }

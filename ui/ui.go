@@ -91,8 +91,10 @@ type Model struct {
 	spinner  spinner.Model
 	fullHelp bool
 
-	// gen numbers inspections so that a result for old settings is dropped.
+	// gen numbers inspections so that a result for old settings is dropped;
+	// stopInspect cancels the running one.
 	gen         int
+	stopInspect context.CancelFunc
 	refreshing  bool
 	paused      bool
 	refreshedAt time.Time
@@ -109,6 +111,7 @@ type (
 		backend Backend
 		state   model.State
 		checks  []model.Check
+		missing []string
 		err     error
 	}
 	clockMsg         time.Time
@@ -354,14 +357,20 @@ func (m Model) startRefresh() (tea.Model, tea.Cmd) {
 	}
 	m.gen++
 	m.refreshing = true
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.stopInspect = cancel
 	return m, tea.Batch(
-		inspectCmd(m.ctx, m.c.backend, m.opts.Connect, m.c.settings, m.gen),
+		inspectCmd(ctx, m.c.backend, m.opts.Connect, m.c.settings, m.gen),
 		m.spinner.Tick)
 }
 
 func (m Model) onInspected(msg inspectedMsg) (tea.Model, tea.Cmd) {
 	if msg.gen != m.gen {
 		return m, nil
+	}
+	if m.stopInspect != nil {
+		m.stopInspect()
+		m.stopInspect = nil
 	}
 	m.refreshing = false
 	m.refreshedAt = m.c.now()
@@ -372,6 +381,7 @@ func (m Model) onInspected(msg inspectedMsg) (tea.Model, tea.Cmd) {
 	m.c.backend = msg.backend
 	m.c.state, m.c.checks, m.c.hasState = msg.state, msg.checks, true
 	m.c.summary = model.Summarize(msg.checks)
+	m.c.missing = msg.missing
 	return m.forward(msg)
 }
 
@@ -381,8 +391,13 @@ func (m Model) onSettingsSaved(s model.Settings) (tea.Model, tea.Cmd) {
 		s.EndpointURL != old.EndpointURL {
 		m.c.backend = nil
 	}
+	if m.stopInspect != nil {
+		m.stopInspect()
+		m.stopInspect = nil
+	}
 	m.c.settings = s
 	m.c.state, m.c.checks, m.c.hasState = model.State{}, nil, false
+	m.c.missing, m.c.summary = nil, model.Summary{}
 	m.refreshing = false
 	m.gen++
 	next, cmd := m.startRefresh()
@@ -419,7 +434,8 @@ func inspectCmd(parent context.Context, b Backend, connect Connector, s model.Se
 			}
 		}
 		st := b.Inspect(ctx, s)
-		return inspectedMsg{gen: gen, backend: b, state: st, checks: checklist(st)}
+		return inspectedMsg{gen: gen, backend: b, state: st, checks: checklist(st),
+			missing: missingActions(st)}
 	}
 }
 
