@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -62,4 +63,32 @@ func TestFaultMatches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseFault checks that every accepted --fail value is a valid fault that prints back
+// to an equal one.
+func FuzzParseFault(f *testing.F) {
+	f.Add("GetBucketPolicy=AccessDenied")
+	f.Add("GetBucketCors:acme-slateo-cache=InternalError@0.25")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseFault(s)
+		if err != nil {
+			return
+		}
+		if got.validate() != nil || got.rate() <= 0 || got.rate() > 1 {
+			t.Fatalf("ParseFault(%q) accepted %+v", s, got)
+		}
+		text := got.Operation
+		if got.Bucket != "" {
+			text += ":" + got.Bucket
+		}
+		text += "=" + got.Code
+		if got.Rate != 0 {
+			text += "@" + strconv.FormatFloat(got.Rate, 'g', -1, 64)
+		}
+		again, err := ParseFault(text)
+		if err != nil || again != got {
+			t.Fatalf("ParseFault(%q) = %+v, %v; want %+v", text, again, err, got)
+		}
+	})
 }
