@@ -79,7 +79,9 @@ func (e usageError) Unwrap() error { return e.err }
 
 // resolve merges the settings sources, highest precedence first: flags, the environment,
 // the config file. With --sandbox, the sandbox's defaults replace the environment and the
-// file, which describe a real account. It returns a usageError for invalid settings.
+// file, which describe a real account. Invalid settings give a usageError wrapping a
+// *model.ValidationError, and are still returned, so that the console can open its
+// settings form on them.
 func (f *settingsFlags) resolve() (model.Settings, error) {
 	var s model.Settings
 	if err := f.embedded.conflicts(f.fs); err != nil {
