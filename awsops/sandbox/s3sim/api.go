@@ -1,6 +1,9 @@
 package s3sim
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // The Go API below is what scenarios use to build an account. Each call validates exactly
 // as the matching HTTP operation does and returns its *Error, but records no CloudTrail
@@ -137,4 +140,27 @@ func asError(e *Error) error {
 		return nil
 	}
 	return e
+}
+
+// Buckets returns the names of every bucket, sorted.
+func (s *Service) Buckets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.buckets))
+	for name := range s.buckets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// BucketPolicy returns a bucket's policy as GetBucketPolicy would, and whether it has one.
+func (s *Service) BucketPolicy(bucket string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[bucket]
+	if !ok || b.Policy == "" {
+		return "", false
+	}
+	return b.Policy, true
 }

@@ -3,6 +3,7 @@ package s3sim
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -244,4 +245,25 @@ func TestGoAPIErrors(t *testing.T) {
 		t.Error("ListKeys of a missing bucket returned keys")
 	}
 	_ = http.StatusOK
+}
+
+func TestBucketsAndPolicyAccessors(t *testing.T) {
+	s := newTestService(t)
+	mustCreate(t, s, "zeta", "us-west-2")
+	mustCreate(t, s, "alpha", "us-west-2")
+	if got := s.Buckets(); len(got) != 2 || got[0] != "alpha" || got[1] != "zeta" {
+		t.Errorf("Buckets = %v, want [alpha zeta]", got)
+	}
+	if _, ok := s.BucketPolicy("alpha"); ok {
+		t.Error("BucketPolicy found a policy on a new bucket")
+	}
+	policy := `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},` +
+		`"Action":"s3:ListBucket","Resource":"arn:aws:s3:::alpha"}]}`
+	if err := s.PutBucketPolicy("alpha", policy); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := s.BucketPolicy("alpha")
+	if !ok || !strings.Contains(got, "arn:aws:iam::444455556666:root") {
+		t.Errorf("BucketPolicy = %q, %v; want the stored, normalised policy", got, ok)
+	}
 }
