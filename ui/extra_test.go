@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -35,21 +36,22 @@ func TestRegisteredScreen(t *testing.T) {
 	defer func(old []screenFactory) { extraScreens = old }(extraScreens)
 	var pressed []string
 	leaves := 0
-	RegisterScreen("Events", func(e Env) Screen {
+	n := fmt.Sprint(int(screenCount) + len(extraScreens) + 1)
+	RegisterScreen("Probe", func(e Env) Screen {
 		return countingScreen{env: e, keys: &pressed, leaves: &leaves}
 	})
 
 	fb := &fakeBackend{}
 	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow}, 80, 24)
 	m = withChecks(t, m, fb, handChecks())
-	if !strings.Contains(m.View(), " 6 Events ") {
+	if !strings.Contains(m.View(), " "+n+" Probe ") {
 		t.Fatalf("tab bar lacks the registered screen:\n%s", m.View())
 	}
 
-	m = drive(t, m, keys("6", "j", "enter")...)
+	m = drive(t, m, keys(n, "j", "enter")...)
 	view := m.View()
-	if !strings.Contains(view, "[6 Events]") || !strings.Contains(view, "extra screen acme") ||
-		!strings.Contains(view, "1-6 screens") {
+	if !strings.Contains(view, "["+n+" Probe]") || !strings.Contains(view, "extra screen acme") ||
+		!strings.Contains(view, "1-"+n+" screens") {
 		t.Errorf("6 does not open the registered screen:\n%s", view)
 	}
 	if strings.Join(pressed, ",") != "j,enter" {
