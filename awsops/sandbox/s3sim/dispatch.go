@@ -76,6 +76,20 @@ func (s *Service) dispatch(w http.ResponseWriter, r *http.Request, c *call) {
 func (s *Service) serveWrite(w http.ResponseWriter, r *http.Request, c *call, h writeHandler) {
 	c.params = map[string]any{}
 	status, err := h(s, w, r, c)
+	s.recordWrite(r, c, err)
+	if err != nil {
+		err.write(w, r)
+		return
+	}
+	writeEmpty(w, status)
+}
+
+// recordWrite adds the CloudTrail management event of a bucket write, with the error it
+// failed with, if any. Reads and object calls (data events) are not recorded.
+func (s *Service) recordWrite(r *http.Request, c *call, err *Error) {
+	if _, ok := writeHandlers[c.op]; !ok {
+		return
+	}
 	params := map[string]any{"bucketName": c.bucket, "Host": r.Host}
 	for k, v := range c.params {
 		params[k] = v
@@ -90,12 +104,8 @@ func (s *Service) serveWrite(w http.ResponseWriter, r *http.Request, c *call, h 
 	}
 	if err != nil {
 		rec.ErrorCode, rec.ErrorMessage = err.Code, err.Message
-		s.env.RecordWrite(r, rec)
-		err.write(w, r)
-		return
 	}
 	s.env.RecordWrite(r, rec)
-	writeEmpty(w, status)
 }
 
 // eventName gives the CloudTrail eventName of an operation where it differs from the API

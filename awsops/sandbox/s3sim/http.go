@@ -133,13 +133,16 @@ func objectOperation(r *http.Request) string {
 	return "Unknown"
 }
 
-// WriteFault answers with an injected S3 error code.
+// WriteFault answers with an injected S3 error code; a bucket write that fails this way is
+// recorded in CloudTrail with the error, as S3 records a refused write.
 func (s *Service) WriteFault(w http.ResponseWriter, r *http.Request, code string) {
-	simcore.WriteS3Error(w, r, faultStatus(code), code, faultMessage(code))
+	err := newError(faultStatus(code), code, faultMessage(code))
+	s.recordWrite(r, s.newCall(r), err)
+	err.write(w, r)
 }
 
-// ServeHTTP answers one path-style S3 request.
-func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// newCall reads what the handlers need from a request, before its body.
+func (s *Service) newCall(r *http.Request) *call {
 	op, bucketName := s.Operation(r)
 	_, key := splitPath(r)
 	scope, _ := simcore.CredentialScope(r)
@@ -147,6 +150,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.region == "" {
 		c.region = "us-east-1"
 	}
+	return c
+}
+
+// ServeHTTP answers one path-style S3 request.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := s.newCall(r)
 	if r.Method == http.MethodOptions {
 		s.servePreflight(w, r, c)
 		return
@@ -158,6 +167,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.body = body
 	if err := s.checkRequest(w, r, c); err != nil {
+		if c.op != "CreateBucket" {
+			s.recordWrite(r, c, err)
+		}
 		err.write(w, r)
 		return
 	}

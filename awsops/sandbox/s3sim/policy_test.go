@@ -1,6 +1,7 @@
 package s3sim
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -194,5 +195,32 @@ func TestWriteRecordsCloudTrail(t *testing.T) {
 	run(t, s, step{method: "GET", target: "/bkt?policy", status: 200})
 	if s.env.Journal.Len() != 1 {
 		t.Error("a read was recorded as a management write")
+	}
+}
+
+func TestFaultsAndRefusalsRecorded(t *testing.T) {
+	s := newTestService(t)
+	mustCreate(t, s, "bkt", "us-west-2")
+	w := httptest.NewRecorder()
+	s.WriteFault(w, request("PUT", "/bkt?policy", "us-west-2", "{}"), "AccessDenied")
+	if w.Code != 403 || !strings.Contains(w.Body.String(), "<Code>AccessDenied</Code>") {
+		t.Fatalf("fault answer %d %s", w.Code, w.Body)
+	}
+	s.WriteFault(httptest.NewRecorder(), request("GET", "/bkt?policy", "us-west-2", ""),
+		"AccessDenied")
+	run(t, s, step{method: "PUT", target: "/bkt?cors", region: "eu-west-1",
+		body: guideRule, status: 301})
+	recs := s.env.Journal.NewestFirst()
+	if len(recs) != 2 {
+		t.Fatalf("journal holds %d records, want the faulted and the redirected write",
+			len(recs))
+	}
+	names := map[string]string{}
+	for _, r := range recs {
+		names[r.EventName] = r.ErrorCode
+	}
+	if names["PutBucketPolicy"] != "AccessDenied" ||
+		names["PutBucketCors"] != "PermanentRedirect" {
+		t.Errorf("recorded %v", names)
 	}
 }
