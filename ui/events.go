@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -25,26 +26,34 @@ type eventSearcher interface {
 	FindDenials(ctx context.Context, q awsops.EventQuery, pages chan<- awsops.EventPage) error
 }
 
+func init() { RegisterScreen("Events", newEventsScreen) }
+
 // eventSearch is one running search: FindDenials feeds pages until it returns its error on
-// done and pages is closed.
+// done and pages is closed; cancel stops it.
 type eventSearch struct {
-	pages chan awsops.EventPage
-	done  chan error
+	pages  chan awsops.EventPage
+	done   chan error
+	cancel context.CancelFunc
 }
+
+// searchIDs numbers searches across every Events screen the console builds (it builds a new
+// one when the settings change), so that a page of an old search is never taken for one of
+// the new.
+var searchIDs atomic.Int64
 
 // Messages of the Events screen, each tagged with the search it belongs to.
 type (
 	eventsStartedMsg struct {
-		run    int
+		run    int64
 		search *eventSearch
-		err    error
 	}
 	eventsPageMsg struct {
-		run  int
-		page awsops.EventPage
+		run    int64
+		search *eventSearch
+		page   awsops.EventPage
 	}
 	eventsDoneMsg struct {
-		run int
+		run int64
 		err error
 	}
 )
@@ -53,10 +62,9 @@ type (
 // key and the org role, streamed in as pages arrive, each with its diagnosis and the check
 // that fixes it.
 type eventsModel struct {
-	c       *common
-	run     int
+	env     Env
+	run     int64
 	search  *eventSearch
-	cancel  context.CancelFunc
 	running bool
 	stopped bool
 	err     error
@@ -71,27 +79,40 @@ type eventsModel struct {
 	detail         bool
 }
 
-func newEventsModel(c *common) eventsModel {
-	return eventsModel{c: c}
+func newEventsScreen(env Env) Screen {
+	return eventsModel{env: env}
 }
 
-func (m eventsModel) resize() eventsModel {
-	return m.scroll()
+// Update handles the screen's keys and the search's messages.
+func (m eventsModel) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	return m.update(msg)
 }
 
-func (m eventsModel) keys() []key.Binding {
-	k := m.c.keys
+// View draws the list of denials, or the selected one's whole record.
+func (m eventsModel) View() string {
+	return m.view()
+}
+
+// Leave stops a running search; what it found stays on the screen.
+func (m eventsModel) Leave() Screen {
+	m.detail = false
+	return m.stop()
+}
+
+// Keys are the screen's key bindings for the help line.
+func (m eventsModel) Keys() []key.Binding {
+	k := m.env.Keys()
 	if m.detail {
 		jump := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to its check"))
-		return []key.Binding{jump, k.Back}
+		return []key.Binding{jump, k.Back()}
 	}
 	search := key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "search CloudTrail"))
 	stop := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop"))
 	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "whole record"))
 	if m.running {
-		return []key.Binding{k.Up, k.Down, open, stop}
+		return []key.Binding{k.Up(), k.Down(), open, stop}
 	}
-	return []key.Binding{k.Up, k.Down, open, search}
+	return []key.Binding{k.Up(), k.Down(), open, search}
 }
 
 func (m eventsModel) update(msg tea.Msg) (eventsModel, tea.Cmd) {
@@ -109,21 +130,21 @@ func (m eventsModel) update(msg tea.Msg) (eventsModel, tea.Cmd) {
 }
 
 func (m eventsModel) onKey(msg tea.KeyMsg) (eventsModel, tea.Cmd) {
-	k := m.c.keys
+	k := m.env.Keys()
 	switch {
-	case m.detail && key.Matches(msg, k.Enter):
+	case m.detail && key.Matches(msg, k.Enter()):
 		return m.jump()
-	case m.detail && key.Matches(msg, k.Back):
+	case m.detail && key.Matches(msg, k.Back()):
 		m.detail = false
-	case key.Matches(msg, k.Back):
+	case key.Matches(msg, k.Back()):
 		m = m.stop()
 	case msg.String() == "s" && !m.running:
 		return m.begin()
-	case key.Matches(msg, k.Enter) && len(m.events) > 0:
+	case key.Matches(msg, k.Enter()) && len(m.events) > 0:
 		m.detail = true
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.Up()):
 		m.cursor = max(m.cursor-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.Down()):
 		m.cursor = min(m.cursor+1, max(len(m.events)-1, 0))
 	}
 	return m.scroll(), nil
@@ -136,42 +157,44 @@ func (m eventsModel) jump() (eventsModel, tea.Cmd) {
 	}
 	m.detail = false
 	check := model.CleanLine(m.events[m.cursor].Check)
-	return m, tea.Batch(
-		func() tea.Msg { return noticeMsg("the event points to check " + check) },
+	return m, tea.Batch(Notice("the event points to check "+check),
 		func() tea.Msg { return switchScreenMsg(checklistScreen) })
 }
 
 // begin starts a new search of the last eventsWindow, dropping the old results.
 func (m eventsModel) begin() (eventsModel, tea.Cmd) {
 	m = m.stop()
-	searcher, ok := m.c.backend.(eventSearcher)
+	searcher, ok := m.env.Backend().(eventSearcher)
 	if !ok {
 		m.err = fmt.Errorf("the console has not connected to AWS yet: wait for the checklist")
 		return m, nil
 	}
-	m.run++
+	m.run = searchIDs.Add(1)
 	m.running, m.stopped, m.err, m.detail = true, false, nil, false
-	m.end = m.c.now().UTC().Truncate(time.Second)
+	m.end = m.env.Now().UTC().Truncate(time.Second)
 	m.start = m.end.Add(-eventsWindow)
 	m.pages, m.scanned, m.covered = 0, 0, map[string]time.Time{}
 	m.events, m.notes, m.cursor, m.offset = nil, nil, 0, 0
 
-	ctx, cancel := context.WithCancel(m.c.ctx)
-	m.cancel = cancel
-	q := awsops.EventQuery{Settings: m.c.settings, Start: m.start, End: m.end,
-		Trails: m.c.state.Trails.Value, KeyARNs: keyARNsOf(m.c.state),
-		Account: m.c.state.Caller.Value.Account}
-	if !m.c.state.Trails.IsPresent() {
+	state, _ := m.env.State()
+	q := awsops.EventQuery{Settings: m.env.Settings(), Start: m.start, End: m.end,
+		Trails: state.Trails.Value, KeyARNs: keyARNsOf(state),
+		Account: state.Caller.Value.Account}
+	if !state.Trails.IsPresent() {
 		q.Trails = nil
 	}
-	return m, startSearchCmd(ctx, searcher, q, m.run)
+	return m, startSearchCmd(m.env.Context(), searcher, q, m.run)
 }
 
-// startSearchCmd starts FindDenials in the background and hands back the search.
-func startSearchCmd(ctx context.Context, s eventSearcher, q awsops.EventQuery,
-	run int) tea.Cmd {
+// startSearchCmd starts FindDenials in the background, under a context of its own that
+// the search's cancel ends, and hands back the search. FindDenials stops on that context
+// and bounds each call it makes with a timeout.
+func startSearchCmd(parent context.Context, s eventSearcher, q awsops.EventQuery,
+	run int64) tea.Cmd {
 	return func() tea.Msg {
-		search := &eventSearch{pages: make(chan awsops.EventPage), done: make(chan error, 1)}
+		ctx, cancel := context.WithCancel(parent)
+		search := &eventSearch{pages: make(chan awsops.EventPage), done: make(chan error, 1),
+			cancel: cancel}
 		go func() {
 			search.done <- s.FindDenials(ctx, q, search.pages)
 			close(search.pages)
@@ -181,13 +204,14 @@ func startSearchCmd(ctx context.Context, s eventSearcher, q awsops.EventQuery,
 }
 
 // nextPageCmd waits for the search's next page, or its end.
-func nextPageCmd(s *eventSearch, run int) tea.Cmd {
+func nextPageCmd(s *eventSearch, run int64) tea.Cmd {
 	return func() tea.Msg {
 		p, ok := <-s.pages
 		if !ok {
+			s.cancel()
 			return eventsDoneMsg{run: run, err: <-s.done}
 		}
-		return eventsPageMsg{run: run, page: p}
+		return eventsPageMsg{run: run, search: s, page: p}
 	}
 }
 
@@ -202,7 +226,10 @@ func keyARNsOf(st model.State) []string {
 }
 
 func (m eventsModel) onStarted(msg eventsStartedMsg) (eventsModel, tea.Cmd) {
-	if msg.run != m.run {
+	if msg.run != m.run || !m.running {
+		// A search this screen no longer waits for (stopped before it started, or begun
+		// by a screen the console has since replaced) ends here.
+		msg.search.cancel()
 		return m, nil
 	}
 	m.search = msg.search
@@ -213,6 +240,7 @@ func (m eventsModel) onStarted(msg eventsStartedMsg) (eventsModel, tea.Cmd) {
 // and keeps the list newest first with the selection on the same event.
 func (m eventsModel) onPage(msg eventsPageMsg) (eventsModel, tea.Cmd) {
 	if msg.run != m.run {
+		msg.search.cancel()
 		return m, nil
 	}
 	p := msg.page
@@ -226,7 +254,7 @@ func (m eventsModel) onPage(msg eventsPageMsg) (eventsModel, tea.Cmd) {
 		selected = m.events[m.cursor].ID
 	}
 	for _, e := range p.Events {
-		e = diagnostics.Link(diagnostics.Diagnose(e, m.c.settings), m.c.checks)
+		e = diagnostics.Link(diagnostics.Diagnose(e, m.env.Settings()), m.env.Checks())
 		m.events = insertNewestFirst(m.events, e)
 	}
 	for i, e := range m.events {
@@ -253,16 +281,12 @@ func (m eventsModel) onDone(msg eventsDoneMsg) (eventsModel, tea.Cmd) {
 		return m, nil
 	}
 	m.running, m.search = false, nil
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
 	if msg.err != nil && !m.stopped {
 		m.err = msg.err
 	}
 	if !m.stopped && msg.err == nil {
 		m.notes = append(m.notes, diagnostics.BlindSpots(len(m.events), m.dataEvents())...)
-		if note := diagnostics.KMSBlindSpot(m.events, m.c.checks); note != "" {
+		if note := diagnostics.KMSBlindSpot(m.events, m.env.Checks()); note != "" {
 			m.notes = append(m.notes, note)
 		}
 	}
@@ -271,22 +295,25 @@ func (m eventsModel) onDone(msg eventsDoneMsg) (eventsModel, tea.Cmd) {
 
 // dataEvents reports whether a trail records the buckets' S3 data events.
 func (m eventsModel) dataEvents() bool {
-	trails := m.c.state.Trails.Value
-	return len(awsops.TrailsWithDataEvents(trails, m.c.settings.BucketNames())) > 0
+	state, _ := m.env.State()
+	buckets := m.env.Settings().BucketNames()
+	return len(awsops.TrailsWithDataEvents(state.Trails.Value, buckets)) > 0
 }
 
 // stop cancels a running search; what was found stays.
 func (m eventsModel) stop() eventsModel {
-	if m.cancel != nil && m.running {
-		m.cancel()
-		m.stopped = true
+	if m.running {
+		if m.search != nil {
+			m.search.cancel()
+		}
+		m.running, m.stopped, m.search = false, true, nil
 	}
 	return m
 }
 
 // listRows is how many event rows fit under the heading lines.
 func (m eventsModel) listRows() int {
-	return max(m.c.bodyH-4, 1)
+	return max(m.env.Height()-4, 1)
 }
 
 func (m eventsModel) scroll() eventsModel {
@@ -304,7 +331,7 @@ func (m eventsModel) view() string {
 	if m.detail && m.cursor < len(m.events) {
 		return m.detailView(m.events[m.cursor])
 	}
-	lines := []string{m.c.styles.title.Render("CloudTrail denials"), m.progressLine(), ""}
+	lines := []string{m.env.Bold("CloudTrail denials"), m.progressLine(), ""}
 	if len(m.events) == 0 {
 		lines = append(lines, m.emptyText())
 	}
@@ -313,7 +340,7 @@ func (m eventsModel) view() string {
 		lines = append(lines, m.row(i))
 	}
 	for _, n := range m.notes {
-		lines = append(lines, m.c.styles.subtle.Render("note: "+model.CleanLine(n)))
+		lines = append(lines, m.env.Subtle("note: "+model.CleanLine(n)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -331,10 +358,10 @@ func (m eventsModel) emptyText() string {
 // progressLine says how far the search got: pages, records and the time covered.
 func (m eventsModel) progressLine() string {
 	if m.err != nil {
-		return m.c.styles.errorText.Render("search failed: " + model.CleanLine(m.err.Error()))
+		return m.env.Bold("search failed: " + model.CleanLine(m.err.Error()))
 	}
 	if m.run == 0 {
-		return m.c.styles.subtle.Render("not searched yet")
+		return m.env.Subtle("not searched yet")
 	}
 	state := "done"
 	switch {
@@ -348,7 +375,7 @@ func (m eventsModel) progressLine() string {
 	if c, ok := m.covered[awsops.SourceLookup]; ok && !c.IsZero() {
 		line += ", event history read back to " + c.UTC().Format("2006-01-02 15:04")
 	}
-	return m.c.styles.subtle.Render(line)
+	return m.env.Subtle(line)
 }
 
 func (m eventsModel) row(i int) string {
@@ -358,13 +385,27 @@ func (m eventsModel) row(i int) string {
 		check = "-"
 	}
 	text := fmt.Sprintf("%s  %-16s %-8s %-18s %s", e.Time.UTC().Format("01-02 15:04"),
-		model.CleanLine(e.Name), m.c.bucketLabel(bucketOf(e.Resource)), model.CleanLine(check),
+		model.CleanLine(e.Name), m.bucketLabel(bucketOf(e.Resource)), model.CleanLine(check),
 		model.CleanLine(e.Diagnosis))
-	text = truncate(text, m.c.bodyW)
+	text = truncate(text, m.env.Width())
 	if i == m.cursor {
-		return m.c.styles.selected.Render(padRight(text, m.c.bodyW))
+		return m.env.Selected(padRight(text, m.env.Width()))
 	}
 	return text
+}
+
+// bucketLabel names a bucket by its purpose when it is one of the configured two.
+func (m eventsModel) bucketLabel(bucket string) string {
+	s := m.env.Settings()
+	switch bucket {
+	case "":
+		return "-"
+	case s.UploadsBucketName():
+		return "uploads"
+	case s.CacheBucketName():
+		return "cache"
+	}
+	return model.CleanLine(bucket)
 }
 
 // bucketOf returns the bucket an S3 ARN names, or "" for any other resource.
@@ -380,12 +421,11 @@ func bucketOf(arn string) string {
 // detailView shows one event: its diagnosis and check, then the whole CloudTrail record,
 // pretty-printed and cleaned.
 func (m eventsModel) detailView(e model.Event) string {
-	st := m.c.styles
-	lines := []string{st.title.Render(model.CleanLine(e.Name) + " denied"),
+	lines := []string{m.env.Bold(model.CleanLine(e.Name) + " denied"),
 		"diagnosis: " + model.CleanLine(e.Diagnosis)}
 	if e.Check != "" {
 		lines = append(lines, "check:     "+model.CleanLine(e.Check)+
-			st.subtle.Render("  (enter to go to the checklist)"))
+			m.env.Subtle("  (enter to go to the checklist)"))
 	}
 	lines = append(lines, "", prettyRecord(e.Record))
 	return strings.Join(lines, "\n")

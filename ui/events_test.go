@@ -54,6 +54,10 @@ func eventsCommon(b Backend) *common {
 	}
 }
 
+func newTestEvents(b Backend) eventsModel {
+	return newEventsScreen(Env{c: eventsCommon(b)}).(eventsModel)
+}
+
 func denial(id, name, resource string, at time.Time) model.Event {
 	return model.Event{ID: id, Time: at, Source: "s3.amazonaws.com", Name: name,
 		Principal: evOrgSession, Resource: resource, ErrorCode: "AccessDenied",
@@ -94,7 +98,7 @@ func TestEventsScreenStreamsAndDiagnoses(t *testing.T) {
 			denial("e2", "ListObjects", "arn:aws:s3:::acme-slateo-cache",
 				testTime.Add(-time.Hour))}},
 	}}
-	m, _ := driveEvents(t, newEventsModel(eventsCommon(b)), keys("s")...)
+	m, _ := driveEvents(t, newTestEvents(b), keys("s")...)
 	view := m.view()
 
 	for _, want := range []string{"done: 2 pages, 61 records, 2 denials",
@@ -116,7 +120,7 @@ func TestEventsScreenStopKeepsWhatWasFound(t *testing.T) {
 	b := &searchBackend{block: true, pages: []awsops.EventPage{{Source: awsops.SourceLookup,
 		Pages: 1, Scanned: 50, Events: []model.Event{
 			denial("e1", "GetObject", evUploadsKey, testTime.Add(-time.Hour))}}}}
-	m := newEventsModel(eventsCommon(b))
+	m := newTestEvents(b)
 
 	m, cmd := m.update(keys("s")[0])
 	m, cmd = m.update(runCmd(cmd)[0]) // started
@@ -138,7 +142,7 @@ func TestEventsScreenStopKeepsWhatWasFound(t *testing.T) {
 func TestEventsScreenDetailAndJump(t *testing.T) {
 	b := &searchBackend{pages: []awsops.EventPage{{Source: awsops.SourceLookup, Pages: 1,
 		Events: []model.Event{denial("e1", "GetObject", evUploadsKey, testTime)}}}}
-	m, _ := driveEvents(t, newEventsModel(eventsCommon(b)), keys("s")...)
+	m, _ := driveEvents(t, newTestEvents(b), keys("s")...)
 	m, _ = driveEvents(t, m, keys("enter")...)
 	view := m.view()
 	for _, want := range []string{"GetObject denied", "check:     policy-principal",
@@ -159,7 +163,7 @@ func TestEventsScreenDetailAndJump(t *testing.T) {
 }
 
 func TestEventsScreenWithoutBackend(t *testing.T) {
-	m, _ := driveEvents(t, newEventsModel(eventsCommon(nil)), keys("s")...)
+	m, _ := driveEvents(t, newTestEvents(nil), keys("s")...)
 	if !strings.Contains(m.view(), "not connected to AWS yet") {
 		t.Errorf("view = %s", m.view())
 	}
@@ -174,7 +178,7 @@ func TestEventsScreenDropsEscapeSequences(t *testing.T) {
 		Record: "{\"key\":\"a\u009b31m\u202eb\",\"x\":\"\\u001b[2J\"}"}
 	b := &searchBackend{pages: []awsops.EventPage{{Source: awsops.SourceLookup, Pages: 1,
 		Note: "note" + hostile, Events: []model.Event{e}}}}
-	m, _ := driveEvents(t, newEventsModel(eventsCommon(b)), keys("s")...)
+	m, _ := driveEvents(t, newTestEvents(b), keys("s")...)
 	list := m.view()
 	m, _ = driveEvents(t, m, keys("enter")...)
 	detail := m.view()
