@@ -194,3 +194,29 @@ func TestEventsScreenDropsEscapeSequences(t *testing.T) {
 		t.Errorf("the record's JSON escape should stay visible as text:\n%s", detail)
 	}
 }
+
+// The Events screen searches the sandbox's broken account through a real session: the
+// org role's data-event denials from the trail's log files and the admin's refused public
+// policy from event history, each linked to the check the checklist fails.
+func TestEventsScreenAgainstSandbox(t *testing.T) {
+	o := sandboxOptions(t, "broken")
+	backend, err := o.Connect(context.Background(), o.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := eventsCommon(backend)
+	c.settings, c.now = o.Settings, time.Now
+	c.state = backend.Inspect(context.Background(), o.Settings)
+	c.checks, c.hasState = checklist(c.state), true
+	m := newEventsScreen(Env{c: c}).(eventsModel)
+
+	m, _ = driveEvents(t, m, keys("s")...)
+	view := m.view()
+	for _, want := range []string{"done: ", "uploads  policy-principal",
+		"cache    policy-resources", "PutBucketPolicy", "public-access-block",
+		"kms-grant check fails"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+}
