@@ -21,6 +21,7 @@ type checkOptions struct {
 	json     bool
 	timeout  time.Duration
 	logFile  string
+	redact   *bool
 	// lookupEnv reads the environment for NO_COLOR; tests replace it.
 	lookupEnv func(string) (string, bool)
 }
@@ -28,11 +29,12 @@ type checkOptions struct {
 // runCheck runs the checklist once and prints it. Exit 0: no failure and nothing unknown;
 // 1: a failure; 2: invalid input (nothing was sent); 3: something unknown, no failure.
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check", "slateo-s3 check [--json] [flags]", stderr)
+	fs := newFlagSet("check", "slateo-s3 check [--json] [--redact] [flags]", stderr)
 	o := checkOptions{settings: bindSettings(fs), lookupEnv: os.LookupEnv}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
 	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
+	o.redact = bindRedact(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -73,10 +75,14 @@ func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr 
 		Missing:  missingPermissions(state),
 	}
 
+	out := newRedactedOutput(stdout, redactorIf(o.redact != nil && *o.redact, conn.settings))
 	if o.json {
-		err = textout.CheckJSON(stdout, report)
+		err = textout.CheckJSON(out, report)
 	} else {
-		err = textout.CheckText(stdout, report, textout.ColorEnabled(stdout, o.lookupEnv))
+		err = textout.CheckText(out, report, textout.ColorEnabled(stdout, o.lookupEnv))
+	}
+	if err == nil {
+		err = out.Flush()
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)

@@ -23,6 +23,7 @@ type eventsOptions struct {
 	until    string
 	json     bool
 	timeout  time.Duration
+	redact   *bool
 	// now and lookupEnv are the clock and the environment; tests replace them.
 	now       func() time.Time
 	lookupEnv func(string) (string, bool)
@@ -32,13 +33,14 @@ type eventsOptions struct {
 // the org role, and prints each with its diagnosis. Exit 0: the whole window was searched;
 // 1: the search failed or stopped early (what was found is still printed); 2: invalid input.
 func runEvents(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("events", "slateo-s3 events [--since 24h] [--until T] [--json] [flags]",
-		stderr)
+	fs := newFlagSet("events",
+		"slateo-s3 events [--since 24h] [--until T] [--json] [--redact] [flags]", stderr)
 	o := eventsOptions{settings: bindSettings(fs), now: time.Now, lookupEnv: os.LookupEnv}
 	fs.DurationVar(&o.since, "since", 24*time.Hour, "search this far back from --until")
 	fs.StringVar(&o.until, "until", "", "end of the window, RFC 3339 (default now)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "stop searching after this long")
+	o.redact = bindRedact(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -85,16 +87,21 @@ func (o eventsOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 
 	start, end, _ := o.window()
 	report, searchErr := searchEvents(ctx, conn.session, conn.settings, start, end)
+	r := redactorIf(o.redact != nil && *o.redact, conn.settings)
+	out := newRedactedOutput(stdout, r)
 	if o.json {
-		err = textout.EventsJSON(stdout, report)
+		err = textout.EventsJSON(out, report)
 		for _, n := range report.Notes {
-			fmt.Fprintln(stderr, "note: "+model.CleanLine(n))
+			fmt.Fprintln(stderr, "note: "+r.String(model.CleanLine(n)))
 		}
 	} else {
-		err = textout.EventsText(stdout, report, textout.ColorEnabled(stdout, o.lookupEnv))
+		err = textout.EventsText(out, report, textout.ColorEnabled(stdout, o.lookupEnv))
+	}
+	if err == nil {
+		err = out.Flush()
 	}
 	if err = errors.Join(searchErr, err); err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 events: %s\n", model.CleanLine(err.Error()))
+		fmt.Fprintf(stderr, "slateo-s3 events: %s\n", r.String(model.CleanLine(err.Error())))
 		return exitFail
 	}
 	return exitOK

@@ -36,6 +36,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(rest, stdout, stderr)
 	case "report":
 		return runReport(rest, stdout, stderr)
+	case "iam-policy":
+		return runIAMPolicy(rest, stdout, stderr)
 	case "sandbox":
 		return runSandbox(rest, stdout, stderr)
 	case "plan":
@@ -64,14 +66,18 @@ Usage:
   slateo-s3 apply [--yes] [--dry-run]  write the plan, after showing it and asking
   slateo-s3 restore FILE [--yes]       put a backed-up document back
   slateo-s3 events [--since 24h]       CloudTrail denials and their diagnosis
-  slateo-s3 report [--json]            one document for a support ticket (redacted)
+  slateo-s3 report [--json] [-o FILE]  one document for a support ticket (redacted)
+  slateo-s3 iam-policy [--apply]       the least-privilege IAM policy for your own user
   slateo-s3 sandbox [flags]            run the local AWS sandbox in the foreground
+                                       (--from-report FILE rebuilds a customer's setup)
   slateo-s3 <command> --help           the flags of one command
 
 Settings flags shared by all commands: --org, --company, --uploads-bucket,
 --cache-bucket, --region, --kms-key, --org-id, --profile, --endpoint-url, --config,
 --sandbox, --scenario. Flags win over SLATEO_* environment variables, which win over
-the saved config file.
+the saved config file. check, events and the console take --redact (mask account ids,
+access keys, IP addresses, user and session names, emails); report masks them unless
+--no-redact.
 `
 
 func printUsage(w io.Writer) {

@@ -25,6 +25,8 @@ type reportOptions struct {
 	noRedact bool
 	since    time.Duration
 	timeout  time.Duration
+	// output is the file to write the report to; empty means stdout.
+	output string
 	// now and lookupEnv are the clock and the environment; tests replace them.
 	now       func() time.Time
 	lookupEnv func(string) (string, bool)
@@ -35,14 +37,15 @@ type reportOptions struct {
 // addresses, user and session names masked unless --no-redact. Exit 0: written; 1: the
 // event search failed (the report is still written, with a note); 2: invalid input.
 func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("report", "slateo-s3 report [--json] [--no-redact] [--since 24h] [flags]",
-		stderr)
+	fs := newFlagSet("report",
+		"slateo-s3 report [--json] [--no-redact] [--since 24h] [-o FILE] [flags]", stderr)
 	o := reportOptions{settings: bindSettings(fs), now: time.Now, lookupEnv: os.LookupEnv}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
 	fs.BoolVar(&o.noRedact, "no-redact", false,
 		"show account ids, access keys, IP addresses, user and session names as read")
 	fs.DurationVar(&o.since, "since", 24*time.Hour, "search CloudTrail this far back")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on AWS after this long")
+	fs.StringVar(&o.output, "o", "", "write the report to FILE (mode 0600) instead of stdout")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -79,7 +82,7 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 		err = textout.ReportText(&out, r, textout.ColorEnabled(stdout, o.lookupEnv))
 	}
 	if err == nil {
-		_, err = io.WriteString(stdout, o.redactor(conn.settings).String(out.String()))
+		err = o.write(stdout, o.redactor(conn.settings).String(out.String()))
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
@@ -99,7 +102,7 @@ func (o reportOptions) gather(ctx context.Context, conn *connection) (textout.Re
 	end := o.now().UTC().Truncate(time.Second)
 	events, err := searchEvents(ctx, conn.session, conn.settings, end.Add(-o.since), end)
 	return textout.Report{
-		Version: version(),
+		Version: buildVersion(),
 		Check: textout.CheckReport{Settings: conn.settings, Caller: state.Caller,
 			Checks: diagnostics.Checklist(state), Missing: missingPermissions(state)},
 		Events: events,
@@ -113,16 +116,34 @@ func (o reportOptions) redactor(s model.Settings) *redact.Redactor {
 	if o.noRedact {
 		return nil
 	}
-	return redact.New(append(s.BucketNames(), s.OrgSlug)...)
+	return newRedactor(s)
 }
 
-// version names the build: the module version and, when built from a checkout, the commit.
-func version() string {
+// write puts the finished report on stdout, or in the -o file, which only its owner may
+// read, with a line on stdout saying where it went.
+func (o reportOptions) write(stdout io.Writer, text string) error {
+	if o.output == "" {
+		_, err := io.WriteString(stdout, text)
+		return err
+	}
+	if err := os.WriteFile(o.output, []byte(text), 0o600); err != nil {
+		return fmt.Errorf("writing the report to %s: %w", o.output, err)
+	}
+	_, err := fmt.Fprintf(stdout, "Report written to %s\n", o.output)
+	return err
+}
+
+// version is the release this binary was built as, set at build time with
+// -ldflags "-X main.version=1.2.3"; "dev" for a build from a checkout.
+var version = "dev"
+
+// buildVersion names the build: the version and, when built from a checkout, the commit.
+func buildVersion() string {
+	v := version
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown"
+		return v
 	}
-	v := info.Main.Version
 	var rev, dirty string
 	for _, s := range info.Settings {
 		switch s.Key {

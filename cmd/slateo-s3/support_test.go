@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"slateo-s3/awsops/sandbox"
+	"slateo-s3/awsops/sandbox/sandboxtest"
+)
+
+// TestRedactHidesSandboxSecrets runs every command that prints what AWS holds against the
+// broken scenario, whose journal and trail log files name accounts, access keys, IP
+// addresses, users and sessions, and looks for each of them in what the user sees.
+func TestRedactHidesSandboxSecrets(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
+	secrets := sandboxtest.Secrets(t, srv)
+	for _, want := range []string{srv.Account(), "203.0.113.24", "slateo-storage",
+		"sandbox-admin", "AKIASANDBOXADMIN0001", "880265510189"} {
+		if !contains(secrets, want) {
+			t.Fatalf("the sandbox's secrets %v lack %s: the test would prove nothing", secrets,
+				want)
+		}
+	}
+	base := []string{"--org", "acme", "--company", "acme", "--endpoint-url", srv.URL()}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"check text", []string{"check", "--redact"}},
+		{"check json", []string{"check", "--redact", "--json"}},
+		{"events text", []string{"events", "--redact"}},
+		{"events json", []string{"events", "--redact", "--json"}},
+		{"report text", []string{"report"}},
+		{"report json", []string{"report", "--json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := run(append(tt.args, base...), &stdout, &stderr)
+			if code != exitOK && code != exitFail {
+				t.Fatalf("exit %d; stderr: %s", code, &stderr)
+			}
+			out := stdout.String() + stderr.String()
+			for _, s := range secrets {
+				if strings.Contains(out, s) {
+					t.Errorf("output shows %q:\n%s", s, excerpt(out, s))
+				}
+			}
+			if !strings.Contains(out, "[account-1]") {
+				t.Errorf("output holds no masked account; it reads:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestRedactIsConsistent: one value masks to one token throughout a document, and the
+// org slug, the bucket names and Slateo's account stay readable.
+func TestRedactIsConsistent(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"report", "--json", "--org", "acme", "--company", "acme",
+		"--endpoint-url", srv.URL()}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr: %s", code, &stderr)
+	}
+	var r struct {
+		Caller struct{ Account, ARN string }
+		Events struct {
+			Events []struct {
+				Principal string `json:"principal"`
+				SourceIP  string `json:"source_ip"`
+			}
+		}
+		Documents struct {
+			Keys []struct {
+				Metadata struct{ Value struct{ Account, ARN string } }
+			}
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	token := regexp.MustCompile(`^\[account-\d+\]$`)
+	if !token.MatchString(r.Caller.Account) {
+		t.Fatalf("caller account %q is not masked", r.Caller.Account)
+	}
+	if !strings.Contains(r.Caller.ARN, "::"+r.Caller.Account+":user/[user-") {
+		t.Errorf("caller ARN %q does not carry account token %s and a masked user",
+			r.Caller.ARN, r.Caller.Account)
+	}
+	if len(r.Documents.Keys) == 0 || len(r.Events.Events) == 0 {
+		t.Fatalf("report has %d keys and %d events; the broken scenario has both",
+			len(r.Documents.Keys), len(r.Events.Events))
+	}
+	for _, k := range r.Documents.Keys {
+		if k.Metadata.Value.Account != r.Caller.Account ||
+			!strings.Contains(k.Metadata.Value.ARN, ":"+r.Caller.Account+":key/") {
+			t.Errorf("key %+v: account masked unlike the caller's %s", k.Metadata.Value,
+				r.Caller.Account)
+		}
+	}
+	// The org role's denials all come from one session and one address.
+	role := "arn:aws:sts::880265510198:assumed-role/slateo-prod-storage-acme/"
+	var principal, ip string
+	for _, e := range r.Events.Events {
+		if !strings.HasPrefix(e.Principal, role) {
+			continue
+		}
+		if principal == "" {
+			principal, ip = e.Principal, e.SourceIP
+		}
+		if e.Principal != principal || !strings.HasPrefix(e.Principal, role+"[session-") {
+			t.Errorf("event by %q, want one masked session (%q)", e.Principal, principal)
+		}
+		if e.SourceIP != ip || !strings.HasPrefix(e.SourceIP, "[ip-") {
+			t.Errorf("event from %q, want one masked address (%q)", e.SourceIP, ip)
+		}
+	}
+	if principal == "" {
+		t.Errorf("no denial of the org role in %+v", r.Events.Events)
+	}
+}
+
+func TestReportToFile(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "healthy"})
+	path := filepath.Join(t.TempDir(), "ticket.md")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"report", "-o", path, "--org", "acme", "--company", "acme",
+		"--endpoint-url", srv.URL()}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr: %s", code, &stderr)
+	}
+	if got := stdout.String(); got != "Report written to "+path+"\n" {
+		t.Errorf("stdout = %q, want where the report went", got)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "slateo-s3 report, version dev") ||
+		strings.Contains(string(data), srv.Account()) {
+		t.Errorf("file does not hold a redacted report of version dev:\n%.300s", data)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("report file mode %v (%v), want 0600", fi.Mode(), err)
+	}
+}
+
+func TestIAMPolicyCommand(t *testing.T) {
+	isolateAWS(t)
+	tests := []struct {
+		name      string
+		args      []string
+		code      int
+		want      []string
+		wantNot   []string
+		wantError string
+	}{
+		{name: "read only", args: []string{"--org", "acme", "--company", "acme"},
+			want:    []string{`"s3:GetBucketPolicy"`, `"arn:aws:s3:::acme-slateo-uploads"`},
+			wantNot: []string{"s3:PutBucketPolicy", "kms:PutKeyPolicy"}},
+		{name: "apply", args: []string{"--org", "acme", "--company", "acme", "--apply"},
+			want: []string{"s3:PutBucketPolicy", "kms:PutKeyPolicy", "s3:CreateBucket"}},
+		{name: "no settings", code: exitUsage, wantError: "--org"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"iam-policy"}, tt.args...), &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, &stderr)
+			}
+			if !strings.Contains(stderr.String(), tt.wantError) {
+				t.Errorf("stderr %q lacks %q", &stderr, tt.wantError)
+			}
+			if tt.code != exitOK {
+				return
+			}
+			if !json.Valid(stdout.Bytes()) {
+				t.Fatalf("not a JSON policy: %s", &stdout)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("policy lacks %s", w)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(stdout.String(), w) {
+					t.Errorf("read-only policy holds %s", w)
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// excerpt shows the text around the first occurrence of s.
+func excerpt(text, s string) string {
+	i := strings.Index(text, s)
+	lo, hi := max(0, i-120), min(len(text), i+len(s)+120)
+	return text[lo:hi]
+}
