@@ -99,7 +99,8 @@ func (m checklistModel) scroll() checklistModel {
 
 func (m checklistModel) keys() []key.Binding {
 	k := m.c.keys
-	return []key.Binding{k.Up, k.Down, k.Tab, k.Filter, k.Copy, k.Refresh, k.Pause}
+	step := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "setup step"))
+	return []key.Binding{k.Up, k.Down, k.Tab, k.Filter, k.Copy, step, k.Refresh, k.Pause}
 }
 
 func (m checklistModel) update(msg tea.Msg) (checklistModel, tea.Cmd) {
@@ -123,6 +124,8 @@ func (m checklistModel) onKey(msg tea.KeyMsg) (checklistModel, tea.Cmd) {
 		return m.rebuild(), nil
 	case key.Matches(msg, k.Copy):
 		return m, m.copyFix()
+	case key.Matches(msg, k.Enter) && !m.detailFocus:
+		return m, m.gotoStep()
 	case key.Matches(msg, k.Back) && m.detailFocus:
 		m.detailFocus = false
 		return m, nil
@@ -291,4 +294,22 @@ func fixText(s string, width int) string {
 		out = append(out, indent(line, width))
 	}
 	return strings.Join(out, "\n")
+}
+
+// gotoStep opens the setup step that fixes the selected check, when one does.
+func (m checklistModel) gotoStep() tea.Cmd {
+	ch, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	for i, s := range wizardSteps {
+		for _, id := range s.checks {
+			if id == ch.ID {
+				return func() tea.Msg { return gotoStepMsg(i) }
+			}
+		}
+	}
+	return func() tea.Msg {
+		return noticeMsg("no setup step covers " + model.CleanLine(ch.ID) + ": see its fix below")
+	}
 }

@@ -87,7 +87,8 @@ func (m runbookModel) keys() []key.Binding {
 	k := m.c.keys
 	run := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run runbook"))
 	scroll := key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgup/pgdn", "scroll steps"))
-	return []key.Binding{k.Up, k.Down, run, scroll, k.Back}
+	copyKey := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy summary for support"))
+	return []key.Binding{k.Up, k.Down, run, copyKey, scroll, k.Back}
 }
 
 func (m runbookModel) update(msg tea.Msg) (runbookModel, tea.Cmd) {
@@ -139,6 +140,8 @@ func (m runbookModel) onKey(msg tea.KeyMsg) (runbookModel, tea.Cmd) {
 		return m.start()
 	case key.Matches(msg, k.Back):
 		return m.stop(), nil
+	case key.Matches(msg, k.Copy):
+		return m, m.c.clip.copyCmd("the support summary", supportSummary(m.c))
 	}
 	var cmd tea.Cmd
 	m.body, cmd = m.body.Update(msg)
@@ -301,7 +304,7 @@ func (m runbookModel) stepOutcome(step diagnostics.Step, probeStep int) (model.S
 		evidence = append(evidence, ev...)
 	}
 	if step.Probe == probeCloudTrail {
-		evidence = append(evidence, "the denied calls themselves: run `slateo-s3 events`")
+		evidence = append(evidence, "the denied calls themselves: "+eventsHint())
 	}
 	if step.Manual != "" {
 		evidence = append(evidence, "by hand: "+model.CleanLine(step.Manual))
@@ -358,4 +361,37 @@ func worst(statuses []model.Status, running bool) model.Status {
 		}
 	}
 	return w
+}
+
+// eventsHint says where to find the CloudTrail denials: the Events screen when one is
+// registered, the events command otherwise.
+func eventsHint() string {
+	for i, f := range extraScreens {
+		if f.title == "Events" {
+			return fmt.Sprintf("press %d for the Events screen", int(screenCount)+i+1)
+		}
+	}
+	return "run slateo-s3 events"
+}
+
+// supportSummary is what Slateo support asks for first: the org, the buckets and region,
+// the account, and every problem the checks found, one line each.
+func supportSummary(c *common) string {
+	s := c.settings
+	lines := []string{
+		"Slateo org: " + s.OrgSlug,
+		"Uploads bucket: " + s.UploadsBucketName(),
+		"Cache bucket: " + s.CacheBucketName(),
+		"Region: " + s.EffectiveRegion(),
+	}
+	if c.state.Caller.IsPresent() {
+		lines = append(lines, "AWS account: "+c.state.Caller.Value.Account)
+	}
+	for _, ch := range c.checks {
+		if isProblem(ch.Status) {
+			lines = append(lines, fmt.Sprintf("%s %s %s (%s): %s", glyphs[ch.Status], ch.Status,
+				ch.ID, c.bucketLabel(ch.Bucket), ch.Summary))
+		}
+	}
+	return model.Clean(strings.Join(lines, "\n")+"\n", true)
 }

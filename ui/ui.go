@@ -119,6 +119,8 @@ type (
 	refreshMsg       struct{}
 	noticeMsg        string
 	settingsSavedMsg model.Settings
+	// gotoStepMsg opens the setup wizard on a step (0–4).
+	gotoStepMsg int
 )
 
 // New builds the console. It starts on the settings form when the settings are not yet
@@ -214,6 +216,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case settingsSavedMsg:
 		return m.onSettingsSaved(model.Settings(msg))
+	case gotoStepMsg:
+		m.wizard = m.wizard.goTo(int(msg))
+		return m.switchTo(wizardScreen)
 	case spinner.TickMsg:
 		if !m.refreshing {
 			return m, nil

@@ -376,3 +376,38 @@ func TestNoColor(t *testing.T) {
 		})
 	}
 }
+
+func TestEnterOnACheckOpensItsSetupStep(t *testing.T) {
+	fb := &fakeBackend{}
+	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow}, 100, 30)
+	m = withChecks(t, m, fb, handChecks())
+	m = drive(t, m, keys("down", "down", "down", "enter")...)
+	if view := m.View(); !strings.Contains(view, "Step 3 of 5 · CORS on the cache bucket") {
+		t.Errorf("enter on the cors check does not open step 3:\n%s", view)
+	}
+	m = drive(t, m, keys("3", "/", "down", "down", "down", "down", "enter")...)
+	if view := m.View(); !strings.Contains(view, "no setup step covers cloudtrail") {
+		t.Errorf("enter on cloudtrail gives no hint:\n%s", view)
+	}
+}
+
+func TestCopySupportSummary(t *testing.T) {
+	var clip bytes.Buffer
+	fb := &fakeBackend{}
+	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow,
+		Clipboard: &clip}, 100, 30)
+	m = withChecks(t, m, fb, handChecks())
+	m = drive(t, m, keys("4", "c")...)
+	want := "Slateo org: acme\nUploads bucket: acme-slateo-uploads\n" +
+		"Cache bucket: acme-slateo-cache\nRegion: us-west-2\nAWS account: 111122223333\n" +
+		"✗ fail policy-principal (uploads): no Allow statement names the org role\n" +
+		"✗ fail cors (cache): GET from https://acme.slateo.ai is not allowed\n" +
+		"! warn versioning (cache): versioning is off\n" +
+		"? unknown cloudtrail (account): could not read trails\n"
+	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(want)) + "\x07"
+	if clip.String() != seq {
+		got, _ := base64.StdEncoding.DecodeString(strings.TrimSuffix(
+			strings.TrimPrefix(clip.String(), "\x1b]52;c;"), "\x07"))
+		t.Errorf("copied\n%s\nwant\n%s", got, want)
+	}
+}

@@ -377,3 +377,13 @@ func docLabel(cmd model.Command) string {
 	}
 	return "document"
 }
+
+// goTo shows step (0–4) from its top.
+func (m wizardModel) goTo(step int) wizardModel {
+	if step < 0 || step >= len(wizardSteps) || m.confirm.open {
+		return m
+	}
+	m.step = step
+	m.body.GotoTop()
+	return m.resize()
+}
