@@ -27,29 +27,34 @@ type keyMap struct {
 	FieldDn  key.Binding
 }
 
+// bind makes a binding whose help shows label and desc.
+func bind(label, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, desc))
+}
+
 // newKeyMap returns the console's key bindings.
 func newKeyMap() keyMap {
 	return keyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Next:     key.NewBinding(key.WithKeys("right", "l", "n"), key.WithHelp("→/n", "next step")),
-		Prev:     key.NewBinding(key.WithKeys("left", "h", "b"), key.WithHelp("←/b", "back")),
-		Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "select")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Tab:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
-		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "problems only")),
-		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause auto-refresh")),
-		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
-		Save:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Up:       bind("↑/k", "up", "up", "k"),
+		Down:     bind("↓/j", "down", "down", "j"),
+		PageUp:   bind("pgup", "page up", "pgup"),
+		PageDown: bind("pgdn", "page down", "pgdown"),
+		Next:     bind("→/n", "next step", "right", "l", "n"),
+		Prev:     bind("←/b", "back", "left", "h", "b"),
+		Enter:    bind("enter", "select", "enter"),
+		Back:     bind("esc", "back", "esc"),
+		Tab:      bind("tab", "switch pane", "tab"),
+		Filter:   bind("/", "problems only", "/"),
+		Refresh:  bind("r", "refresh", "r"),
+		Pause:    bind("p", "pause auto-refresh", "p"),
+		Copy:     bind("c", "copy", "c"),
+		Save:     bind("ctrl+s", "save", "ctrl+s"),
 		Screens:  screenKeys(int(screenCount)),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQ:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		FieldUp:  key.NewBinding(key.WithKeys("up", "shift+tab"), key.WithHelp("↑/shift+tab", "previous field")),
-		FieldDn:  key.NewBinding(key.WithKeys("down", "tab", "enter"), key.WithHelp("↓/tab/enter", "next field")),
+		Help:     bind("?", "more keys", "?"),
+		Quit:     bind("q", "quit", "q"),
+		ForceQ:   bind("ctrl+c", "quit", "ctrl+c"),
+		FieldUp:  bind("↑/shift+tab", "previous field", "up", "shift+tab"),
+		FieldDn:  bind("↓/tab/enter", "next field", "down", "tab", "enter"),
 	}
 }
 

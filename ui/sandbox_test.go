@@ -92,7 +92,8 @@ func finalView(t *testing.T, tm *teatest.TestModel) string {
 
 var (
 	sandboxPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	keyUUID     = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	keyUUID     = regexp.MustCompile(
+		`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 )
 
 // normalize replaces what changes from run to run: the sandbox's port and key ids.
@@ -140,7 +141,8 @@ func goldenCalls() *fixedCalls {
 		{Time: testTime.Add(time.Second), Service: "S3", Operation: "GetBucketCors",
 			Target: "acme-slateo-cache", Result: "NoSuchCORSConfiguration",
 			Duration: 1 * time.Millisecond, Input: &s3.GetBucketCorsInput{
-				Bucket: aws.String("acme-slateo-cache"), ExpectedBucketOwner: aws.String("111122223333")}},
+				Bucket:              aws.String("acme-slateo-cache"),
+				ExpectedBucketOwner: aws.String("111122223333")}},
 	}}
 }
 

@@ -30,11 +30,15 @@ func handChecks() []model.Check {
 		{ID: "bucket-exists", Bucket: up, Status: model.Pass, Summary: "bucket exists"},
 		{ID: "policy-principal", Bucket: up, Status: model.Fail,
 			Summary: "no Allow statement names the org role",
-			Detail:  `{"Principal":{"AWS":"arn:aws:iam::880265510198:role/slateo-prod-storage-acme2"}}`,
-			Fix:     "aws s3api put-bucket-policy --bucket acme-slateo-uploads --policy file://p.json"},
+			Detail: `{"Principal":{"AWS":` +
+				`"arn:aws:iam::880265510198:role/slateo-prod-storage-acme2"}}`,
+			Fix: "aws s3api put-bucket-policy --bucket acme-slateo-uploads " +
+				"--policy file://p.json"},
 		{ID: "bucket-exists", Bucket: cache, Status: model.Pass, Summary: "bucket exists"},
-		{ID: "cors", Bucket: cache, Status: model.Fail, Summary: "GET from https://acme.slateo.ai is not allowed",
-			Fix: "aws s3api put-bucket-cors --bucket acme-slateo-cache --cors-configuration file://c.json"},
+		{ID: "cors", Bucket: cache, Status: model.Fail,
+			Summary: "GET from https://acme.slateo.ai is not allowed",
+			Fix: "aws s3api put-bucket-cors --bucket acme-slateo-cache " +
+				"--cors-configuration file://c.json"},
 		{ID: "versioning", Bucket: cache, Status: model.Warn, Summary: "versioning is off"},
 		{ID: "kms-grant", Bucket: cache, Status: model.Skip, Summary: "no SSE-KMS"},
 		{ID: "cloudtrail", Status: model.Unknown, Summary: "could not read trails"},
@@ -306,7 +310,8 @@ func TestCommandLogListsCallsAndCopiesCLI(t *testing.T) {
 		}
 	}
 	m = drive(t, m, keys("down", "c")...)
-	want := base64.StdEncoding.EncodeToString([]byte("aws sts get-caller-identity --region us-west-2"))
+	want := base64.StdEncoding.EncodeToString(
+		[]byte("aws sts get-caller-identity --region us-west-2"))
 	if !strings.Contains(clip.String(), want) {
 		t.Errorf("copied %q, want the STS command", clip.String())
 	}
@@ -368,7 +373,8 @@ func TestNoColor(t *testing.T) {
 				t.Errorf("colour codes present = %v with NoColor %v:\n%q", got, noColor, view)
 			}
 			plain := ansi.Strip(view)
-			for _, want := range []string{"✓ pass", "✗ fail", "! warn", "? unknown", "- skip"} {
+			for _, want := range []string{"✓ pass", "✗ fail", "! warn", "? unknown",
+				"- skip"} {
 				if !strings.Contains(plain, want) {
 					t.Errorf("status %q lacks its glyph and word", want)
 				}
