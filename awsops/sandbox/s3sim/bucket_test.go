@@ -2,7 +2,6 @@ package s3sim
 
 import (
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -244,7 +243,6 @@ func TestGoAPIErrors(t *testing.T) {
 	if s.ListKeys("nob", "") != nil {
 		t.Error("ListKeys of a missing bucket returned keys")
 	}
-	_ = http.StatusOK
 }
 
 func TestBucketsAndPolicyAccessors(t *testing.T) {

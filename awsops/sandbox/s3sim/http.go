@@ -297,8 +297,11 @@ func writeXML(w http.ResponseWriter, v any) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	if err := xml.NewEncoder(&buf).Encode(v); err != nil {
-		newError(http.StatusInternalServerError, "InternalError",
-			"We encountered an internal error. Please try again.").write(w, &http.Request{})
+		// Only a programming error in a response type gets here; answer as S3 does when
+		// it fails.
+		simcore.WriteS3Error(w, &http.Request{Method: http.MethodGet},
+			http.StatusInternalServerError, "InternalError",
+			"We encountered an internal error. Please try again.")
 		return
 	}
 	setRequestID(w)
