@@ -126,18 +126,47 @@ type (
 // New builds the console. It starts on the settings form when the settings are not yet
 // valid, and on the checklist otherwise.
 func New(o Options) Model {
+	o = o.withDefaults()
+	ctx, cancel := context.WithCancel(o.Context)
+	c := newCommon(ctx, o)
+	m := Model{
+		c: c, opts: o, ctx: ctx, cancel: cancel,
+		settings:  newSettingsModel(c),
+		wizard:    newWizardModel(c),
+		checks:    newChecklistModel(c),
+		runbooks:  newRunbookModel(c),
+		log:       newLogModel(c, o.Log),
+		help:      newHelp(o.NoColor),
+		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		tickEvery: time.Second,
+	}
+	m.extra = makeExtras(c)
+	c.keys.Screens = screenKeys(int(screenCount) + len(m.extra))
+	m.active = checklistScreen
+	if len(validate(o.Settings)) > 0 {
+		m.active = settingsScreen
+	}
+	m.layout()
+	return m
+}
+
+// withDefaults fills in the clock, the refresh interval and the context.
+func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Refresh == 0 {
 		o.Refresh = DefaultRefresh
 	}
-	parent := o.Context
-	if parent == nil {
-		parent = context.Background()
+	if o.Context == nil {
+		o.Context = context.Background()
 	}
-	ctx, cancel := context.WithCancel(parent)
-	c := &common{
+	return o
+}
+
+// newCommon builds what every screen shares from the options.
+func newCommon(ctx context.Context, o Options) *common {
+	return &common{
 		width: 80, height: 24,
 		styles:    newStyles(o.NoColor),
 		keys:      newKeyMap(),
@@ -149,30 +178,17 @@ func New(o Options) Model {
 		backupDir: o.BackupDir,
 		ctx:       ctx,
 	}
-	m := Model{
-		c: c, opts: o, ctx: ctx, cancel: cancel,
-		settings:  newSettingsModel(c),
-		wizard:    newWizardModel(c),
-		checks:    newChecklistModel(c),
-		runbooks:  newRunbookModel(c),
-		log:       newLogModel(c, o.Log),
-		help:      help.New(),
-		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		tickEvery: time.Second,
-	}
-	m.extra = makeExtras(c)
-	c.keys.Screens = screenKeys(int(screenCount) + len(m.extra))
-	if o.NoColor {
+}
+
+// newHelp builds the help bubble; without colour its styles are plain.
+func newHelp(noColor bool) help.Model {
+	h := help.New()
+	if noColor {
 		plain := lipgloss.NewStyle()
-		m.help.Styles = help.Styles{Ellipsis: plain, ShortKey: plain, ShortDesc: plain,
+		h.Styles = help.Styles{Ellipsis: plain, ShortKey: plain, ShortDesc: plain,
 			ShortSeparator: plain, FullKey: plain, FullDesc: plain, FullSeparator: plain}
 	}
-	m.active = checklistScreen
-	if len(validate(o.Settings)) > 0 {
-		m.active = settingsScreen
-	}
-	m.layout()
-	return m
+	return h
 }
 
 // Init starts the clock and, when the settings are usable, the first inspection.

@@ -91,25 +91,11 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 		callLog.Sink = f
 	}
 
-	copts := awsops.ConnectOptions{Log: callLog}
-	uopts := ui.Options{Settings: s, Log: callLog, Refresh: o.refresh, Context: ctx,
-		WritesAllowed: o.writes, BackupDir: o.backupDir}
-	if o.refresh == 0 {
-		uopts.Refresh = -1
+	uopts, copts, closeAll, err := o.options(ctx, s, callLog)
+	if err != nil {
+		return err
 	}
-	if o.settings.embedded.enabled {
-		url, closeSandbox, err := o.settings.embedded.start()
-		if err != nil {
-			return err
-		}
-		defer closeSandbox()
-		uopts.Settings.EndpointURL = url
-		uopts.Sandbox = true
-		uopts.WritesAllowed = true
-		copts.Credentials = sandboxCredentials()
-	} else {
-		uopts.SaveSettings = o.saver()
-	}
+	defer closeAll()
 	uopts.Connect = func(ctx context.Context, s model.Settings) (ui.Backend, error) {
 		session, err := awsops.Connect(ctx, s, copts)
 		if err != nil {
@@ -117,21 +103,50 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 		}
 		return session, nil
 	}
-	if uopts.WritesAllowed && uopts.BackupDir == "" {
-		dir, err := o.defaultBackupDir()
-		if err != nil {
-			return err
-		}
-		defer dir.cleanup()
-		uopts.BackupDir = dir.path
-	}
 	terminalOptions(&uopts)
 
-	err := o.program(ctx, ui.New(uopts), stdout)
+	err = o.program(ctx, ui.New(uopts), stdout)
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("running the console: %w", err)
 	}
 	return nil
+}
+
+// options builds the console's and the SDK's options: with --sandbox it starts the
+// sandbox, which closeAll stops, and lets the wizard write to it.
+func (o consoleOptions) options(ctx context.Context, s model.Settings,
+	callLog *awsops.CallLog) (ui.Options, awsops.ConnectOptions, func(), error) {
+	copts := awsops.ConnectOptions{Log: callLog}
+	uopts := ui.Options{Settings: s, Log: callLog, Refresh: o.refresh, Context: ctx,
+		WritesAllowed: o.writes, BackupDir: o.backupDir, SaveSettings: o.saver()}
+	if o.refresh == 0 {
+		uopts.Refresh = -1
+	}
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	if o.settings.embedded.enabled {
+		url, closeSandbox, err := o.settings.embedded.start()
+		if err != nil {
+			return uopts, copts, closeAll, err
+		}
+		closers = append(closers, func() { _ = closeSandbox() })
+		uopts.Settings.EndpointURL = url
+		uopts.Sandbox, uopts.WritesAllowed, uopts.SaveSettings = true, true, nil
+		copts.Credentials = sandboxCredentials()
+	}
+	if uopts.WritesAllowed && uopts.BackupDir == "" {
+		dir, err := o.defaultBackupDir()
+		if err != nil {
+			return uopts, copts, closeAll, err
+		}
+		closers = append(closers, dir.cleanup)
+		uopts.BackupDir = dir.path
+	}
+	return uopts, copts, closeAll, nil
 }
 
 // saver stores the form's settings in the config file the settings were loaded from.
