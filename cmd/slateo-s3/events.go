@@ -113,8 +113,15 @@ func (o eventsOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 // saying how far back the search got.
 func searchEvents(ctx context.Context, session *awsops.Session, s model.Settings,
 	start, end time.Time) (textout.EventsReport, error) {
+	return searchEventsIn(ctx, session, session.Inspect(ctx, s), start, end)
+}
+
+// searchEventsIn is searchEvents with an inspection already made, for a command that needs
+// the state for more than the search (report).
+func searchEventsIn(ctx context.Context, session *awsops.Session, state model.State,
+	start, end time.Time) (textout.EventsReport, error) {
+	s := state.Settings
 	report := textout.EventsReport{Start: start, End: end}
-	state := session.Inspect(ctx, s)
 	checks := diagnostics.Checklist(state)
 	trails := state.Trails.Value
 	if !state.Trails.IsPresent() {
