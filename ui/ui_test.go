@@ -115,15 +115,25 @@ func TestUntrustedStringsAreCleaned(t *testing.T) {
 	hostile := "evil\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[10;10H\u202eend"
 	checks := []model.Check{{ID: "cors", Bucket: acme.CacheBucketName(), Status: model.Fail,
 		Summary: hostile, Detail: hostile + "\n" + hostile, Fix: hostile}}
-	fb := &fakeBackend{}
-	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow}, 100, 30)
+	fb := &fakeBackend{preflight: map[string]awsops.Preflight{
+		"https://acme.slateo.ai": {Status: 403, ErrorCode: hostile, ErrorMessage: hostile}}}
+	calls := &fixedCalls{calls: []awsops.Call{{Time: testTime, Service: hostile,
+		Operation: hostile, Target: hostile, Result: hostile}}}
+	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow,
+		Log: calls}, 100, 30)
 	m = drive(t, m, inspectedMsg{backend: fb, checks: checks, state: model.State{
 		Caller: model.Known(model.Caller{Account: "1\x1b[31m", ARN: hostile})}})
 	for s := screen(1); s < screenCount; s++ {
 		m = drive(t, m, keys(string(rune('1'+s)))...)
+		if s == runbookScreen {
+			m = drive(t, m, keys("down", "enter")...)
+		}
 		view := m.View()
 		if strings.ContainsAny(view, "\x1b\x07\u202e") {
 			t.Errorf("%s screen lets a control sequence through: %q", screenNames[s], view)
+		}
+		if (s == runbookScreen || s == logScreen) && !strings.Contains(view, "evil]52") {
+			t.Errorf("%s screen does not show the hostile text at all:\n%s", screenNames[s], view)
 		}
 	}
 }
