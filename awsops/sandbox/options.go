@@ -38,6 +38,10 @@ type Options struct {
 	Account string
 	// OrgRoles are the org slugs whose Slateo storage role exists; default ["acme"].
 	OrgRoles []string
+	// FromReport, when set, is a `slateo-s3 report --json` file whose account the sandbox
+	// rebuilds instead of a scenario (unless a state file was loaded): buckets, settings,
+	// keys with their ids, trails. Masked accounts map to the sandbox's account.
+	FromReport string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }

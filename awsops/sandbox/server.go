@@ -63,6 +63,13 @@ func build(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep, err := readReport(o.FromReport)
+	if err != nil {
+		return nil, err
+	}
+	if saved == nil {
+		o = o.withReport(rep)
+	}
 	account := o.Account
 	if account == "" && saved != nil {
 		account = saved.Account
@@ -76,9 +83,12 @@ func build(o Options) (*Server, error) {
 	s.env = simcore.Env{Account: account, Now: o.Now, Journal: &simcore.Journal{},
 		Changed: s.changed, OrgRoles: o.OrgRoles}
 	s.makeServices()
-	if saved != nil {
+	switch {
+	case saved != nil:
 		err = s.loadState(saved)
-	} else {
+	case rep != nil:
+		err = applyReport(rep, s)
+	default:
 		err = applyScenario(o.Scenario, s)
 	}
 	if err != nil {

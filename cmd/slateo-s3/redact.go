@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io"
+	"os"
+	"strings"
+
+	"slateo-s3/awsops/sandbox/scenario"
 
 	"slateo-s3/model"
 	"slateo-s3/ui/redact"
@@ -59,4 +64,35 @@ func redactorIf(on bool, s model.Settings) *redact.Redactor {
 		return nil
 	}
 	return newRedactor(s)
+}
+
+// readReportFile reads a `report --json` file for `sandbox --from-report`.
+func readReportFile(path string) (*scenario.Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--from-report: %w", err)
+	}
+	rep, err := scenario.ParseReport(data)
+	if err != nil {
+		return nil, fmt.Errorf("--from-report %s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// printReportHint says how to check the rebuilt account: with the report's settings.
+func printReportHint(w io.Writer, path string) {
+	rep, err := readReportFile(path)
+	if err != nil {
+		return
+	}
+	s := rep.Settings()
+	args := []string{"slateo-s3", "check", "--org", s.OrgSlug, "--uploads-bucket",
+		s.UploadsBucket, "--cache-bucket", s.CacheBucket, "--region", s.Region}
+	if s.KMSKey != "" {
+		args = append(args, "--kms-key", s.KMSKey)
+	}
+	if s.OrgID != "" {
+		args = append(args, "--org-id", s.OrgID)
+	}
+	fmt.Fprintf(w, "The report's settings: %s\n", strings.Join(args, " "))
 }

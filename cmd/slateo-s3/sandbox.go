@@ -29,6 +29,8 @@ type sandboxOptions struct {
 	logFile  string
 	account  string
 	orgRoles string
+	// fromReport is a report --json file whose account the sandbox rebuilds.
+	fromReport string
 	// listenSet is true when the user passed --listen, the only case that may leave loopback.
 	listenSet bool
 }
@@ -68,8 +70,22 @@ func parseSandboxFlags(args []string, stderr io.Writer) (sandboxOptions, int, bo
 	fs.StringVar(&o.orgRoles, "org-roles", "acme",
 		"org slugs whose Slateo role exists, comma-separated")
 
+	fs.StringVar(&o.fromReport, "from-report", "", "rebuild the account a `slateo-s3 report "+
+		"--json` FILE describes (masked or not) instead of a scenario")
+
 	code, ok := parseFlags(fs, args)
-	fs.Visit(func(f *flag.Flag) { o.listenSet = o.listenSet || f.Name == "listen" })
+	scenarioSet := false
+	fs.Visit(func(f *flag.Flag) {
+		o.listenSet = o.listenSet || f.Name == "listen"
+		scenarioSet = scenarioSet || f.Name == "scenario"
+	})
+	if ok && scenarioSet && o.fromReport != "" {
+		fmt.Fprintln(stderr, "--scenario and --from-report cannot be used together")
+		return o, exitUsage, false
+	}
+	if o.fromReport != "" {
+		o.scenario = "from report " + o.fromReport
+	}
 	return o, code, ok
 }
 
@@ -87,6 +103,9 @@ func (o sandboxOptions) run(ctx context.Context, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	printSandboxBanner(stdout, srv.URL(), o.scenario, srv.Account())
+	if o.fromReport != "" {
+		printReportHint(stdout, o.fromReport)
+	}
 
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
@@ -109,11 +128,17 @@ func (o sandboxOptions) options() (sandbox.Options, func(), error) {
 		Faults:      o.faults,
 		Account:     o.account,
 		OrgRoles:    splitList(o.orgRoles),
+		FromReport:  o.fromReport,
 	}
 	if o.latency < 0 {
 		return opts, func() {}, errors.New("--latency cannot be negative")
 	}
-	if !slices.Contains(scenario.Names, o.scenario) {
+	if o.fromReport != "" {
+		opts.Scenario = ""
+		if _, err := readReportFile(o.fromReport); err != nil {
+			return opts, func() {}, err
+		}
+	} else if !slices.Contains(scenario.Names, o.scenario) {
 		return opts, func() {}, fmt.Errorf("--scenario %q: the scenarios are %s", o.scenario,
 			strings.Join(scenario.Names, ", "))
 	}

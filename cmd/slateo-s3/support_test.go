@@ -217,3 +217,89 @@ func excerpt(text, s string) string {
 	lo, hi := max(0, i-120), min(len(text), i+len(s)+120)
 	return text[lo:hi]
 }
+
+// checklistLine is what must match between a customer's checklist and its reproduction.
+type checklistLine struct{ ID, Bucket, Status, Summary string }
+
+func checklistOf(t *testing.T, url string) []checklistLine {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"check", "--json", "--org", "acme", "--company", "acme",
+		"--endpoint-url", url}, &stdout, &stderr)
+	if code != exitFail && code != exitOK {
+		t.Fatalf("check: exit %d; stderr: %s", code, &stderr)
+	}
+	var out struct{ Checks []checklistLine }
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("check --json: %v", err)
+	}
+	return out.Checks
+}
+
+// TestReproduceFromReport makes a report of the broken scenario, rebuilds a sandbox from
+// it, and checks that the rebuilt account gives the same checklist, masked report or not.
+func TestReproduceFromReport(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
+	want := checklistOf(t, srv.URL())
+	for _, redacted := range []bool{true, false} {
+		name := map[bool]string{true: "redacted", false: "not redacted"}[redacted]
+		t.Run(name, func(t *testing.T) {
+			args := []string{"report", "--json", "--org", "acme", "--company", "acme",
+				"--endpoint-url", srv.URL()}
+			if !redacted {
+				args = append(args, "--no-redact")
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != exitOK {
+				t.Fatalf("report: exit %d; stderr: %s", code, &stderr)
+			}
+			if got := strings.Contains(stdout.String(), srv.Account()); got == redacted {
+				t.Fatalf("report shows the account: %v, want %v", got, !redacted)
+			}
+			path := filepath.Join(t.TempDir(), "report.json")
+			if err := os.WriteFile(path, stdout.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			rebuilt := sandboxtest.Start(t, sandbox.Options{FromReport: path})
+			got := checklistOf(t, rebuilt.URL())
+			if len(got) != len(want) {
+				t.Fatalf("rebuilt checklist has %d checks, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("check %d:\n got %+v\nwant %+v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestSandboxFromReportInvalid(t *testing.T) {
+	dir := t.TempDir()
+	notReport := filepath.Join(dir, "x.json")
+	if err := os.WriteFile(notReport, []byte(`{"checks": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"--from-report", filepath.Join(dir, "none.json")},
+			"--from-report"},
+		{"not a report", []string{"--from-report", notReport}, "names no bucket"},
+		{"with a scenario", []string{"--from-report", notReport, "--scenario", "healthy"},
+			"cannot be used together"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"sandbox", "--listen", "127.0.0.1:0"}, tt.args...),
+				&stdout, &stderr)
+			if code != exitUsage || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, &stderr, tt.want)
+			}
+		})
+	}
+}
