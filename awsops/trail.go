@@ -132,20 +132,26 @@ func FindDenials(ctx context.Context, api EventAPI, q EventQuery, pages chan<- E
 		return err
 	}
 
+	// A failed event history ends the log reading too: the search has failed.
+	logsCtx, stopLogs := context.WithCancel(ctx)
+	defer stopLogs()
 	var wg sync.WaitGroup
 	var logsErr error
 	if api.Logs != nil {
-		wg.Go(func() { logsErr = s.readLogs(ctx, pages) })
+		wg.Go(func() { logsErr = s.readLogs(logsCtx, pages) })
 	}
 	err := s.lookup(ctx, pages)
+	if err != nil {
+		stopLogs()
+	}
 	wg.Wait()
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	switch {
+	case err != nil:
+		return err
+	case ctx.Err() != nil:
+		return ctx.Err()
 	}
-	if err == nil && logsErr != nil {
-		err = logsErr
-	}
-	return err
+	return logsErr
 }
 
 // search is one run of FindDenials.

@@ -758,3 +758,32 @@ func TestFindDenialsReadsTrailBucketInItsRegion(t *testing.T) {
 		t.Errorf("found %v, want eu-1 from the trail bucket in eu-central-1", ids)
 	}
 }
+
+// blockingLogs never answers until its context ends.
+type blockingLogs struct{ fakeLogs }
+
+func (blockingLogs) ListObjectsV2(ctx context.Context, _ *s3.ListObjectsV2Input,
+	_ ...func(*s3.Options)) (*s3.ListObjectsV2Output, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestFindDenialsStopsReadingLogsWhenHistoryFails(t *testing.T) {
+	api := EventAPI{Lookup: failingLookup{}, Logs: blockingLogs{},
+		Clock: &fakeClock{now: trailNow}, Timeout: time.Hour}
+	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-time.Hour), End: trailNow,
+		Trails: []model.Trail{dataTrail()}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := collect(t, context.Background(), api, q)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if ErrorCode(err) != "AccessDeniedException" {
+			t.Errorf("err = %v, want event history's AccessDeniedException", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the search kept reading log files after event history failed")
+	}
+}
