@@ -769,7 +769,7 @@ func (blockingLogs) ListObjectsV2(ctx context.Context, _ *s3.ListObjectsV2Input,
 }
 
 func TestFindDenialsStopsReadingLogsWhenHistoryFails(t *testing.T) {
-	api := EventAPI{Lookup: failingLookup{}, Logs: blockingLogs{},
+	api := EventAPI{Lookup: failingLookup{}, Logs: &blockingLogs{},
 		Clock: &fakeClock{now: trailNow}, Timeout: time.Hour}
 	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-time.Hour), End: trailNow,
 		Trails: []model.Trail{dataTrail()}}
