@@ -30,7 +30,7 @@ func (m Model) headerView() string {
 		org = "(not set)"
 	}
 	left := st.title.Render("slateo-s3") + "  org " + st.bold.Render(model.CleanLine(org)) +
-		" · region " + st.bold.Render(s.EffectiveRegion())
+		" · region " + st.bold.Render(model.CleanLine(s.EffectiveRegion()))
 	line1 := spread(left, st.subtle.Render(mode), m.c.width)
 
 	account, arn := "…", "…"

@@ -223,7 +223,9 @@ func (m settingsModel) view() string {
 		}
 		b.WriteString(marker + label + m.inputs[i].View() + "\n")
 		if rule, bad := problems[f.name]; bad && m.touched[i] {
-			b.WriteString("    " + st.errorText.Render("✗ "+rule) + "\n")
+			text := indent("✗ "+model.CleanLine(rule), max(m.c.bodyW-2, 20))
+			b.WriteString(st.errorText.Render("  "+strings.ReplaceAll(text, "\n", "\n  ")) +
+				"\n")
 		}
 	}
 	b.WriteString("\n" + st.subtle.Render(formFields[m.focus].hint) + "\n")
@@ -238,9 +240,13 @@ func (m settingsModel) view() string {
 func (m settingsModel) derivedView() string {
 	s := m.value()
 	st := m.c.styles
+	buckets := model.CleanLine(s.UploadsBucketName()) + ", " +
+		model.CleanLine(s.CacheBucketName())
+	if s.UploadsBucketName() == "" || s.CacheBucketName() == "" {
+		buckets = "(a company, or both bucket names, gives the buckets)"
+	}
 	lines := []string{
-		st.subtle.Render("buckets  ") + model.CleanLine(s.UploadsBucketName()) + ", " +
-			model.CleanLine(s.CacheBucketName()),
+		st.subtle.Render("buckets  ") + buckets,
 		st.subtle.Render("org role ") + model.CleanLine(s.RoleARN()),
 	}
 	return strings.Join(lines, "\n")

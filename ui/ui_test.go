@@ -427,3 +427,15 @@ func TestCopySupportSummary(t *testing.T) {
 		t.Errorf("copied\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestSettingsRulesWrapUnderTheField(t *testing.T) {
+	fb := &fakeBackend{}
+	m := start(t, Options{Connect: fb.connector(), Now: fixedNow}, 80, 24)
+	m = drive(t, m, keys("acme", "tab", "tab")...)
+	view := m.View()
+	assertScreen(t, view, 80, 24)
+	if !strings.Contains(view, "✗ a company name is required unless both --uploads-bucket") ||
+		!strings.Contains(view, "are given") {
+		t.Errorf("the company rule is not shown whole under the field:\n%s", view)
+	}
+}
