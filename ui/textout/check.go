@@ -40,7 +40,12 @@ func CheckText(w io.Writer, r CheckReport, color bool) error {
 		}
 	}
 	p.line("")
-	p.line(summaryLine(model.Summarize(r.Checks)))
+	sum := model.Summarize(r.Checks)
+	p.line(summaryLine(sum))
+	if sum.Fail > 0 {
+		p.line("`slateo-s3 plan` shows the changes slateo-s3 can make for you; " +
+			"`slateo-s3 apply` makes them after asking.")
+	}
 	return p.err
 }
 
