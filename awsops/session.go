@@ -28,6 +28,10 @@ type ConnectOptions struct {
 	RetryMaxAttempts int
 	// HTTPClient replaces the SDK's HTTP client.
 	HTTPClient *http.Client
+	// Isolated builds the configuration from the settings and these options alone, reading
+	// neither the environment nor the shared config files, so that nothing (AWS_PROFILE,
+	// AWS_ENDPOINT_URL_S3, ...) can redirect the clients: the in-process sandbox sets it.
+	Isolated bool
 }
 
 // Session holds one SDK client per service, all built from one configuration.
@@ -65,9 +69,9 @@ func Connect(ctx context.Context, s model.Settings, o ConnectOptions) (*Session,
 		loaders = append(loaders, config.WithAPIOptions(o.Log.apiOptions()))
 	}
 
-	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	cfg, err := loadConfig(ctx, s, o, loaders)
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+		return nil, err
 	}
 	if s.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(s.EndpointURL)
@@ -87,6 +91,28 @@ func Connect(ctx context.Context, s model.Settings, o ConnectOptions) (*Session,
 		STS:        sts.NewFromConfig(cfg),
 		CloudTrail: cloudtrail.NewFromConfig(cfg),
 	}, nil
+}
+
+// loadConfig loads the SDK's default configuration, or with o.Isolated builds one from the
+// options alone.
+func loadConfig(ctx context.Context, s model.Settings, o ConnectOptions,
+	loaders []func(*config.LoadOptions) error) (aws.Config, error) {
+	if o.Isolated {
+		cfg := aws.Config{Region: s.EffectiveRegion(), Credentials: o.Credentials,
+			RetryMaxAttempts: o.RetryMaxAttempts}
+		if o.HTTPClient != nil {
+			cfg.HTTPClient = o.HTTPClient
+		}
+		if o.Log != nil {
+			cfg.APIOptions = o.Log.apiOptions()
+		}
+		return cfg, nil
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loaders...)
+	if err != nil {
+		return cfg, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	return cfg, nil
 }
 
 // InRegion returns an option that sends one S3 call to another region, for a bucket that

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"slateo-s3/awsops/sandbox"
@@ -360,5 +363,30 @@ func TestCheckLogFile(t *testing.T) {
 	}
 	if heads != 2 {
 		t.Errorf("log holds %d HeadBucket NotFound calls, want 2:\n%s", heads, data)
+	}
+}
+
+// TestCheckSandboxIgnoresEnvironment proves that --sandbox talks only to its own sandbox: a
+// developer's AWS_PROFILE and service endpoint variables must not redirect or break it.
+func TestCheckSandboxIgnoresEnvironment(t *testing.T) {
+	isolateAWS(t)
+	var hits atomic.Int64
+	decoy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer decoy.Close()
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	for _, v := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS",
+		"AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_CLOUDTRAIL"} {
+		t.Setenv(v, decoy.URL)
+	}
+
+	r := runCheckCmd(t, "--sandbox", "--scenario", "healthy")
+	if r.code != exitOK {
+		t.Errorf("exit code = %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests went to the endpoint in the environment, want none", n)
 	}
 }

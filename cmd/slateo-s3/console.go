@@ -137,6 +137,7 @@ func (o consoleOptions) options(ctx context.Context, s model.Settings,
 		uopts.Settings.EndpointURL = url
 		uopts.Sandbox, uopts.WritesAllowed, uopts.SaveSettings = true, true, nil
 		copts.Credentials = sandboxCredentials()
+		copts.Isolated = true
 	}
 	if uopts.WritesAllowed && uopts.BackupDir == "" {
 		dir, err := o.defaultBackupDir()

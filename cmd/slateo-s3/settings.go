@@ -161,6 +161,7 @@ func (f *settingsFlags) connect(ctx context.Context, s model.Settings,
 		c.closer = closer
 		c.settings.EndpointURL = url
 		o.Credentials = sandboxCredentials()
+		o.Isolated = true
 	}
 
 	session, err := awsops.Connect(ctx, c.settings, o)
