@@ -267,7 +267,12 @@ func (m runbookModel) stepsText() string {
 			probeStep = i + 1
 		}
 		head := fmt.Sprintf("%d. %s", i+1, model.CleanLine(step.Title))
-		parts = append(parts, st.statusLabel(status)+" "+st.bold.Render(head))
+		label := st.statusLabel(status)
+		if len(step.Checks) == 0 && step.Probe == "" && step.Manual != "" {
+			// Nothing to test: the person does this step, so it has no outcome here.
+			label = st.subtle.Render(padRight("• by hand", 9))
+		}
+		parts = append(parts, label+" "+st.bold.Render(head))
 		if step.Explain != "" {
 			parts = append(parts, st.subtle.Render(indent(model.CleanLine(step.Explain), w)))
 		}
