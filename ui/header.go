@@ -31,7 +31,7 @@ func (m Model) headerView() string {
 	}
 	left := st.title.Render("slateo-s3") + "  org " + st.bold.Render(model.CleanLine(org)) +
 		" · region " + st.bold.Render(model.CleanLine(s.EffectiveRegion()))
-	line1 := spread(left, st.subtle.Render(mode), m.c.width)
+	line1 := spread(left, st.bold.Render(m.redactMark())+st.subtle.Render(mode), m.c.width)
 
 	account, arn := "…", "…"
 	if m.c.hasState {

@@ -25,6 +25,8 @@ type keyMap struct {
 	ForceQ   key.Binding
 	FieldUp  key.Binding
 	FieldDn  key.Binding
+	Redact   key.Binding
+	Report   key.Binding
 }
 
 // bind makes a binding whose help shows label and desc.
@@ -55,6 +57,8 @@ func newKeyMap() keyMap {
 		ForceQ:   bind("ctrl+c", "quit", "ctrl+c"),
 		FieldUp:  bind("↑/shift+tab", "previous field", "up", "shift+tab"),
 		FieldDn:  bind("↓/tab/enter", "next field", "down", "tab", "enter"),
+		Redact:   bind("R", "redact", "R"),
+		Report:   bind("S", "save report", "S"),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"slateo-s3/model"
+	"slateo-s3/ui/redact"
 )
 
 // DefaultRefresh is how often the checklist re-reads AWS when Options.Refresh is zero.
@@ -54,6 +55,12 @@ type Options struct {
 	NoColor bool
 	// Context bounds all the console's AWS work; nil means context.Background.
 	Context context.Context
+	// Redact starts the console with account ids, access keys, addresses, user and session
+	// names and emails masked on every screen; the R key toggles it.
+	Redact bool
+	// SaveReport writes the support report (as `slateo-s3 report` does) for the settings
+	// and returns the file's path; the S key calls it. nil disables the key.
+	SaveReport func(ctx context.Context, s model.Settings) (string, error)
 }
 
 // screen names one of the console's screens.
@@ -102,6 +109,9 @@ type Model struct {
 	quitting    bool
 	// tickEvery is the clock's period; tests that drive the model by hand turn it off.
 	tickEvery time.Duration
+	// redacting masks every screen with redactor (support.go).
+	redacting bool
+	redactor  *redact.Redactor
 }
 
 // Messages the console sends itself. None leaves the package.
@@ -142,6 +152,9 @@ func New(o Options) Model {
 	}
 	m.extra = makeExtras(c)
 	c.keys.Screens = screenKeys(int(screenCount) + len(m.extra))
+	if o.Redact {
+		m.redacting, m.redactor = true, newRedactor(o.Settings)
+	}
 	m.active = checklistScreen
 	if len(validate(o.Settings)) > 0 {
 		m.active = settingsScreen
@@ -289,6 +302,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		return m, nil
+	case key.Matches(msg, k.Redact):
+		return m.toggleRedact()
+	case key.Matches(msg, k.Report):
+		return m.saveReport()
 	}
 	return m.updateActive(msg)
 }
@@ -484,7 +501,7 @@ func (m Model) View() string {
 		m.statusView(),
 		m.helpView(),
 	}
-	return strings.Join(parts, "\n")
+	return m.redactView(strings.Join(parts, "\n"))
 }
 
 func (m Model) activeView() string {
@@ -504,7 +521,8 @@ func (m Model) activeView() string {
 }
 
 func (m Model) helpView() string {
-	global := []key.Binding{m.c.keys.Screens, m.c.keys.Help, m.c.keys.Quit}
+	global := []key.Binding{m.c.keys.Screens, m.c.keys.Redact, m.c.keys.Report,
+		m.c.keys.Help, m.c.keys.Quit}
 	var own []key.Binding
 	switch m.active {
 	case settingsScreen:

@@ -8,8 +8,12 @@ package redact
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 )
+
+// slateoRolePrefix starts the names of Slateo's org roles, which stay visible.
+const slateoRolePrefix = "slateo-prod-storage-"
 
 // Redactor masks sensitive values in text. A nil or disabled Redactor returns text unchanged.
 // It is safe for concurrent use.
@@ -48,8 +52,11 @@ var patterns = []pattern{
 	{"session", regexp.MustCompile(`assumed-role/[\w+=,.@-]+/([\w+=,.@-]+)`)},
 	{"session", regexp.MustCompile(`\b(?:AROA|AIDA)[A-Z0-9]{12,}:([\w+=,.@-]+)`)},
 	{"user", regexp.MustCompile(`:user/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)`)},
+	// A CloudTrail record names the IAM user (or a session's role) in userName too.
+	{"user", regexp.MustCompile(`"userName"\s*:\s*"([\w+=,.@-]+)"`)},
 	{"key", regexp.MustCompile(`\b(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{12,}\b`)},
-	{"ip", regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b`)},
+	{"ip", regexp.MustCompile(
+		`\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b`)},
 	{"ip", regexp.MustCompile(`\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b`)},
 	{"account", regexp.MustCompile(`\b\d{12}\b`)},
 }
@@ -73,7 +80,7 @@ func (r *Redactor) replace(p pattern, s string) string {
 			start, end = sub[2], sub[3]
 		}
 		value := match[start:end]
-		if r.keep[value] || isToken(value) {
+		if r.keep[value] || isToken(value) || strings.HasPrefix(value, slateoRolePrefix) {
 			return match
 		}
 		return match[:start] + r.token(p.kind, value) + match[end:]

@@ -47,6 +47,11 @@ func TestString(t *testing.T) {
 			want: "[ip-1]",
 		},
 		{
+			name: "record user name, Slateo role name kept",
+			in:   `"userName": "sandbox-admin", "sessionIssuer": {"userName": "slateo-prod-storage-acme"}`,
+			want: `"userName": "[user-1]", "sessionIssuer": {"userName": "slateo-prod-storage-acme"}`,
+		},
+		{
 			name: "bucket name kept",
 			in:   "acme-slateo-cache in us-west-2",
 			want: "acme-slateo-cache in us-west-2",

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"slateo-s3/model"
+	"slateo-s3/ui/redact"
+)
+
+// reportTimeout bounds saving one support report: an inspection and a CloudTrail search.
+const reportTimeout = 5 * time.Minute
+
+// newRedactor masks what a screen-share must not show; the org slug and the bucket names
+// stay, so that the screen still says which setup it is about.
+func newRedactor(s model.Settings) *redact.Redactor {
+	return redact.New(append(s.BucketNames(), s.OrgSlug)...)
+}
+
+// toggleRedact turns masking of the screens on or off. The same Redactor serves the whole
+// session, so a value keeps its token when masking is turned off and on again.
+func (m Model) toggleRedact() (tea.Model, tea.Cmd) {
+	m.redacting = !m.redacting
+	if m.redactor == nil {
+		m.redactor = newRedactor(m.c.settings)
+	}
+	m.notice = "redaction off: account ids, keys, addresses and names show as read"
+	if m.redacting {
+		m.notice = "redaction on: account ids, keys, addresses and names are masked"
+	}
+	return m, nil
+}
+
+// saveReport writes the support report in the background; the status line says where.
+func (m Model) saveReport() (tea.Model, tea.Cmd) {
+	if m.opts.SaveReport == nil {
+		m.notice = "saving a report is not available here"
+		return m, nil
+	}
+	if len(validate(m.c.settings)) > 0 {
+		m.notice = "fill in the settings first (press 1)"
+		return m, nil
+	}
+	m.notice = "saving the support report (reading AWS and CloudTrail)…"
+	save, parent, s := m.opts.SaveReport, m.ctx, m.c.settings
+	return m, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, reportTimeout)
+		defer cancel()
+		path, err := save(ctx, s)
+		if err != nil {
+			return noticeMsg(fmt.Sprintf("saving the report: %s", model.CleanLine(err.Error())))
+		}
+		return noticeMsg("report saved to " + model.CleanLine(path))
+	}
+}
+
+// escapeSeq matches the terminal's styling sequences: CSI (colours) and OSC.
+var escapeSeq = regexp.MustCompile(
+	`\x1b\[[0-9;:?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
+
+// redactView masks a rendered screen line by line. A line is masked piece by piece between
+// its styling sequences, keeping its colours, when that masks exactly what masking its
+// plain text masks; otherwise (a value split by styling) the plain masked line is shown,
+// so nothing escapes. Lines stay within the width.
+func (m Model) redactView(view string) string {
+	if !m.redacting || m.redactor == nil {
+		return view
+	}
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		lines[i] = truncate(redactLine(m.redactor, l), m.c.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func redactLine(r *redact.Redactor, line string) string {
+	plain := ansi.Strip(line)
+	want := r.String(plain)
+	if want == plain {
+		return line
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range escapeSeq.FindAllStringIndex(line, -1) {
+		b.WriteString(r.String(line[last:loc[0]]))
+		b.WriteString(line[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(r.String(line[last:]))
+	if styled := b.String(); ansi.Strip(styled) == want {
+		return styled
+	}
+	return want
+}
+
+// redactMark is the header's mark while the screens are masked.
+func (m Model) redactMark() string {
+	if !m.redacting {
+		return ""
+	}
+	return "REDACTED "
+}
