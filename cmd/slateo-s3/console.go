@@ -30,6 +30,10 @@ type consoleOptions struct {
 	// documents each write replaces.
 	writes    bool
 	backupDir string
+	// redact masks account ids, keys, addresses and names from the start (R toggles it);
+	// reportDir is where the S key saves the support report.
+	redact    bool
+	reportDir string
 	// program runs the Bubble Tea model until it quits; tests replace it.
 	program func(ctx context.Context, m tea.Model, stdout io.Writer) error
 }
@@ -59,6 +63,10 @@ func runConsoleWith(args []string, stdout, stderr io.Writer,
 		"let the setup wizard apply a step after showing its diff (always on with --sandbox)")
 	fs.StringVar(&o.backupDir, "backup-dir", "",
 		"where to back up each document before a write (default: the user state dir)")
+	fs.BoolVar(&o.redact, "redact", false, "mask account ids, access keys, IP addresses, "+
+		"user and session names and emails on every screen (R toggles it)")
+	fs.StringVar(&o.reportDir, "report-dir", ".",
+		"where the S key saves the support report")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -103,6 +111,8 @@ func (o consoleOptions) run(ctx context.Context, s model.Settings, stdout io.Wri
 		}
 		return session, nil
 	}
+	uopts.Redact = o.redact
+	uopts.SaveReport = consoleReportSaver(copts, o.reportDir, time.Now)
 	terminalOptions(&uopts)
 
 	err = o.program(ctx, ui.New(uopts), stdout)

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"slateo-s3/awsops/sandbox"
 	"slateo-s3/awsops/sandbox/sandboxtest"
@@ -301,5 +304,52 @@ func TestSandboxFromReportInvalid(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, &stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestConsoleRedactAndSaveReport opens the console on the broken sandbox with --redact,
+// saves the report with S, and finds neither the sandbox's secrets on the screen nor in
+// the saved file.
+func TestConsoleRedactAndSaveReport(t *testing.T) {
+	isolateAWS(t)
+	dir := t.TempDir()
+	var last string
+	program := driveConsole(t, &last, func(tm *teatest.TestModel) {
+		waitText(t, tm, "refreshed just now")
+		tm.Type("S")
+		waitText(t, tm, "report saved to")
+	})
+	var stderr bytes.Buffer
+	code := runConsoleWith([]string{"--sandbox", "--redact", "--refresh", "0",
+		"--report-dir", dir}, io.Discard, &stderr, program)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, &stderr)
+	}
+	if !strings.Contains(last, "REDACTED") || !strings.Contains(last, "account [account-1]") {
+		t.Errorf("console is not masked:\n%s", last)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "slateo-s3-report-*.md"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("report files %v (%v), want one", files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if !strings.Contains(last, "report saved to "+dir+"/slateo-s3-report-") {
+		t.Errorf("the screen does not say where the report went:\n%s", last)
+	}
+	for _, want := range []string{"Documents read from AWS", "CloudTrail denials",
+		"policy-principal"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("saved report lacks %q", want)
+		}
+	}
+	for _, s := range []string{"111122223333", "203.0.113.24", "sandbox-admin",
+		"AKIASANDBOXADMIN0001", "127.0.0.1"} {
+		if strings.Contains(text, s) || strings.Contains(last, s) {
+			t.Errorf("report or screen shows %q", s)
+		}
 	}
 }
