@@ -64,8 +64,9 @@ var readActions = struct{ bucket, trailObjects, account, key []string }{
 		"s3:GetEncryptionConfiguration", "s3:GetBucketOwnershipControls",
 		"s3:GetBucketVersioning", "s3:GetBucketLogging",
 	},
-	// Trail log files live in a bucket the console learns of only at run time.
-	trailObjects: []string{"s3:ListBucket", "s3:GetObject"},
+	// Trail log files live in a bucket the console learns of only at run time, read in
+	// that bucket's own region.
+	trailObjects: []string{"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"},
 	account: []string{
 		"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
 		"cloudtrail:GetEventSelectors", "cloudtrail:LookupEvents", "kms:ListAliases",
