@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path"
 	"slices"
+	"strings"
 	"testing"
 
 	"slateo-s3/awsops"
@@ -39,8 +40,7 @@ func iamPolicyOf(t *testing.T, args ...string) printedPolicy {
 // resource matches any characters, / included, which path.Match's does not, so an ARN is
 // matched with its slashes turned into a character that * covers.
 func (p printedPolicy) allows(action, resource string) bool {
-	flat := func(s string) string { return string(bytes.ReplaceAll([]byte(s), []byte("/"),
-		[]byte("|"))) }
+	flat := func(s string) string { return strings.ReplaceAll(s, "/", "|") }
 	for _, st := range p.Statement {
 		if st.Effect != "Allow" || !slices.Contains(st.Action, action) {
 			continue
