@@ -378,8 +378,9 @@ func (m Model) onClock() (tea.Model, tea.Cmd) {
 	if m.active == logScreen {
 		m.log = m.log.reload()
 	}
-	due := m.c.hasState && m.opts.Refresh > 0 &&
-		m.c.now().Sub(m.refreshedAt) >= m.opts.Refresh
+	// A refresh that could not connect is retried on the same schedule as a good one.
+	ran := m.c.hasState || m.c.inspectErr != nil
+	due := ran && m.opts.Refresh > 0 && m.c.now().Sub(m.refreshedAt) >= m.opts.Refresh
 	if due && !m.paused && !m.refreshing {
 		next, cmd := m.startRefresh()
 		return next, tea.Batch(append(cmds, cmd)...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -437,5 +438,29 @@ func TestSettingsRulesWrapUnderTheField(t *testing.T) {
 	if !strings.Contains(view, "✗ a company name is required unless both --uploads-bucket") ||
 		!strings.Contains(view, "are given") {
 		t.Errorf("the company rule is not shown whole under the field:\n%s", view)
+	}
+}
+
+func TestFailedConnectIsRetried(t *testing.T) {
+	now := testTime
+	attempts := 0
+	fb := &fakeBackend{}
+	connect := func(context.Context, model.Settings) (Backend, error) {
+		attempts++
+		if attempts == 1 {
+			return nil, errors.New("no credentials")
+		}
+		return fb, nil
+	}
+	m := start(t, Options{Settings: acme, Connect: connect, Now: func() time.Time { return now },
+		Refresh: 30 * time.Second}, 80, 24)
+	if !strings.Contains(m.View(), "connecting to AWS: no credentials") {
+		t.Fatalf("the error is not shown:\n%s", m.View())
+	}
+	now = now.Add(31 * time.Second)
+	m = drive(t, m, clockMsg(now))
+	if attempts != 2 || fb.inspects != 1 || !strings.Contains(m.View(), "refreshed just now") {
+		t.Errorf("attempts %d, inspections %d after the interval:\n%s", attempts, fb.inspects,
+			m.View())
 	}
 }
