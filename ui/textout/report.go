@@ -138,6 +138,7 @@ func ReportText(w io.Writer, r Report, color bool) error {
 	for _, k := range r.State.Keys {
 		p.keyDocuments(k)
 	}
+	p.trailDocuments(r.State.Trails)
 	return p.err
 }
 
