@@ -224,12 +224,13 @@ func excerpt(text, s string) string {
 // checklistLine is what must match between a customer's checklist and its reproduction.
 type checklistLine struct{ ID, Bucket, Status, Summary string }
 
-func checklistOf(t *testing.T, url string) []checklistLine {
+func checklistOf(t *testing.T, url string, extra ...string) []checklistLine {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"check", "--json", "--org", "acme", "--company", "acme",
-		"--endpoint-url", url}, &stdout, &stderr)
-	if code != exitFail && code != exitOK {
+	args := append([]string{"check", "--json", "--org", "acme", "--company", "acme",
+		"--endpoint-url", url}, extra...)
+	code := run(args, &stdout, &stderr)
+	if code == exitUsage {
 		t.Fatalf("check: exit %d; stderr: %s", code, &stderr)
 	}
 	var out struct{ Checks []checklistLine }
@@ -239,33 +240,62 @@ func checklistOf(t *testing.T, url string) []checklistLine {
 	return out.Checks
 }
 
-// TestReproduceFromReport makes a report of the broken scenario, rebuilds a sandbox from
-// it, and checks that the rebuilt account gives the same checklist, masked report or not.
+// TestReproduceFromReport makes a report of a sandbox account, rebuilds a sandbox from it,
+// and checks that the rebuilt account gives the same checklist: masked report or not, a
+// key named by alias, and reads the admin was refused (which stay unknown).
 func TestReproduceFromReport(t *testing.T) {
 	isolateAWS(t)
-	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
-	want := checklistOf(t, srv.URL())
-	for _, redacted := range []bool{true, false} {
-		name := map[bool]string{true: "redacted", false: "not redacted"}[redacted]
-		t.Run(name, func(t *testing.T) {
-			args := []string{"report", "--json", "--org", "acme", "--company", "acme",
-				"--endpoint-url", srv.URL()}
-			if !redacted {
+	denied := []sandbox.Fault{
+		{Operation: "GetBucketPolicy", Bucket: "acme-slateo-cache", Code: "AccessDenied"},
+		{Operation: "GetKeyPolicy", Code: "AccessDeniedException"},
+	}
+	tests := []struct {
+		name     string
+		scenario string
+		faults   []sandbox.Fault
+		redacted bool
+		args     []string
+		// wantStatus is one check's status in both checklists, so that the case proves
+		// what it is about.
+		wantStatus checklistLine
+	}{
+		{name: "broken redacted", scenario: "broken", redacted: true,
+			wantStatus: checklistLine{ID: "cors", Bucket: "acme-slateo-cache", Status: "fail"}},
+		{name: "broken not redacted", scenario: "broken",
+			wantStatus: checklistLine{ID: "kms-grant", Bucket: "acme-slateo-cache",
+				Status: "fail"}},
+		{name: "healthy with key alias", scenario: "healthy", redacted: true,
+			args: []string{"--kms-key", "alias/acme-slateo", "--org-id", "org_7f3a"},
+			wantStatus: checklistLine{ID: "kms-grant", Bucket: "acme-slateo-cache",
+				Status: "pass"}},
+		{name: "reads denied", scenario: "broken", faults: denied, redacted: true,
+			wantStatus: checklistLine{ID: "policy-principal", Bucket: "acme-slateo-cache",
+				Status: "unknown"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sandboxtest.Start(t, sandbox.Options{Scenario: tt.scenario,
+				Faults: tt.faults})
+			want := checklistOf(t, srv.URL(), tt.args...)
+			args := append([]string{"report", "--json", "--org", "acme", "--company", "acme",
+				"--endpoint-url", srv.URL()}, tt.args...)
+			if !tt.redacted {
 				args = append(args, "--no-redact")
 			}
 			var stdout, stderr bytes.Buffer
 			if code := run(args, &stdout, &stderr); code != exitOK {
 				t.Fatalf("report: exit %d; stderr: %s", code, &stderr)
 			}
-			if got := strings.Contains(stdout.String(), srv.Account()); got == redacted {
-				t.Fatalf("report shows the account: %v, want %v", got, !redacted)
+			if got := strings.Contains(stdout.String(), srv.Account()); got == tt.redacted {
+				t.Fatalf("report shows the account: %v, want %v", got, !tt.redacted)
 			}
 			path := filepath.Join(t.TempDir(), "report.json")
 			if err := os.WriteFile(path, stdout.Bytes(), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			rebuilt := sandboxtest.Start(t, sandbox.Options{FromReport: path})
-			got := checklistOf(t, rebuilt.URL())
+			got := checklistOf(t, rebuilt.URL(), tt.args...)
 			if len(got) != len(want) {
 				t.Fatalf("rebuilt checklist has %d checks, want %d", len(got), len(want))
 			}
@@ -274,8 +304,20 @@ func TestReproduceFromReport(t *testing.T) {
 					t.Errorf("check %d:\n got %+v\nwant %+v", i, got[i], want[i])
 				}
 			}
+			if !hasStatus(want, tt.wantStatus) {
+				t.Errorf("the checklist lacks %+v; the case proves nothing", tt.wantStatus)
+			}
 		})
 	}
+}
+
+func hasStatus(checks []checklistLine, want checklistLine) bool {
+	for _, c := range checks {
+		if c.ID == want.ID && c.Bucket == want.Bucket && c.Status == want.Status {
+			return true
+		}
+	}
+	return false
 }
 
 func TestSandboxFromReportInvalid(t *testing.T) {

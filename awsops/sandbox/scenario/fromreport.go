@@ -85,7 +85,16 @@ type bucketDoc struct {
 		TargetBucket string `json:"target_bucket"`
 		TargetPrefix string `json:"target_prefix"`
 	}] `json:"logging"`
+	// Objects are the newest objects listed under each org prefix.
+	Objects map[string]fact[[]struct {
+		Key  string `json:"key"`
+		Size int64  `json:"size"`
+	}] `json:"objects"`
 }
+
+// maxObjectSize caps the size of a rebuilt object: its content is zeros, only its key and
+// existence matter to the checks.
+const maxObjectSize = 1 << 20
 
 type corsRule struct {
 	ID             string   `json:"id" xml:"ID,omitempty"`
@@ -204,6 +213,14 @@ func (r *Report) Denied() []string {
 			{"GetBucketOwnershipControls", b.Ownership.denied()},
 			{"GetBucketVersioning", b.Versioning.denied()},
 			{"GetBucketLogging", b.Logging.denied()},
+		}
+		for _, objects := range b.Objects {
+			if objects.denied() {
+				reads = append(reads, struct {
+					op     string
+					denied bool
+				}{"ListObjectsV2", true})
+			}
 		}
 		for _, rd := range reads {
 			if rd.denied {
@@ -397,6 +414,7 @@ func (b *rebuild) bucket(d bucketDoc) error {
 		func() error { return b.cors(d) },
 		func() error { return b.encryption(d) },
 		func() error { return b.settings(d, region) },
+		func() error { return b.objects(d) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -470,6 +488,24 @@ func (b *rebuild) settings(d bucketDoc, region string) error {
 			return err
 		}
 		return s3.PutBucketLogging(d.Name, l.TargetBucket, l.TargetPrefix)
+	}
+	return nil
+}
+
+// objects puts the objects listed under the org prefixes back, in key order.
+func (b *rebuild) objects(d bucketDoc) error {
+	prefixes := make([]string, 0, len(d.Objects))
+	for p := range d.Objects {
+		prefixes = append(prefixes, p)
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		for _, o := range d.Objects[p].Value {
+			body := make([]byte, min(max(o.Size, 0), maxObjectSize))
+			if err := b.t.S3.PutObject(d.Name, o.Key, body); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
