@@ -35,6 +35,10 @@ func (cb clipboard) copyCmd(what, text string) tea.Cmd {
 			return noticeMsg(fmt.Sprintf("copying %s: %v", what, err))
 		}
 		lines := strings.Count(strings.TrimRight(text, "\n"), "\n") + 1
-		return noticeMsg(fmt.Sprintf("copied %s (%d lines) to the clipboard", what, lines))
+		unit := "lines"
+		if lines == 1 {
+			unit = "line"
+		}
+		return noticeMsg(fmt.Sprintf("copied %s (%d %s) to the clipboard", what, lines, unit))
 	}
 }

@@ -152,7 +152,7 @@ func TestCopyFixWritesOSC52(t *testing.T) {
 	if clip.String() != want {
 		t.Errorf("clipboard got %q, want %q", clip.String(), want)
 	}
-	if !strings.Contains(m.View(), "copied the fix for policy-principal (1 lines)") {
+	if !strings.Contains(m.View(), "copied the fix for policy-principal (1 line)") {
 		t.Errorf("no copy notice:\n%s", m.View())
 	}
 }
@@ -164,7 +164,7 @@ func TestCopyInsideTmuxIsWrapped(t *testing.T) {
 	if !strings.HasPrefix(clip.String(), "\x1bPtmux;\x1b\x1b]52;c;") {
 		t.Errorf("tmux passthrough missing: %q", clip.String())
 	}
-	if msg != noticeMsg("copied x (1 lines) to the clipboard") {
+	if msg != noticeMsg("copied x (1 line) to the clipboard") {
 		t.Errorf("notice = %q", msg)
 	}
 }

@@ -131,4 +131,15 @@ func TestConsoleSavesTheForm(t *testing.T) {
 	if got.OrgSlug != "acme" || got.Company != "acme" {
 		t.Errorf("saved %+v, want org and company acme", got)
 	}
+
+	// The next start reads the file: no form, straight to the checklist of the saved org.
+	program = driveConsole(t, &last, func(tm *teatest.TestModel) {
+		waitText(t, tm, "refreshed just now")
+	})
+	code = runConsoleWith([]string{"--config", config, "--endpoint-url", srv.URL()},
+		io.Discard, &stderr, program)
+	if code != exitOK || !strings.Contains(last, "[3 Checks]") ||
+		!strings.Contains(last, "org acme") || !strings.Contains(last, "✓ pass") {
+		t.Errorf("exit %d; the saved settings were not used on the next start:\n%s", code, last)
+	}
 }
