@@ -45,9 +45,15 @@ func writeElement(w http.ResponseWriter, name, value string) {
 // WriteJSONError writes an awsJson1_1 error ({"__type": code, "message": message}) with
 // HTTP 400, as KMS and CloudTrail send their client errors.
 func WriteJSONError(w http.ResponseWriter, code, message string) {
+	WriteJSONStatusError(w, http.StatusBadRequest, code, message)
+}
+
+// WriteJSONStatusError writes an awsJson1_1 error with any HTTP status, such as 500 or 503
+// for a server fault.
+func WriteJSONStatusError(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("x-amzn-RequestId", RequestID())
-	w.WriteHeader(http.StatusBadRequest)
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
 }
 
