@@ -1,7 +1,6 @@
 package kmssim
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -60,7 +59,7 @@ func (s *Service) CreateAlias(region, alias, keyID string) error {
 	s.mu.Lock()
 	defer s.unlock()
 
-	c := &call{region: region}
+	c := &call{JSONCall: &simcore.JSONCall{Region: region}}
 	if err := s.addAlias(c, alias, keyID); err != nil {
 		return fmt.Errorf("creating alias %s in %s: %w", alias, region, err)
 	}
@@ -147,11 +146,7 @@ func (s *Service) Keys() []KeyInfo {
 
 // ErrorCode returns the KMS error code of an error from this package's Go API, or "".
 func ErrorCode(err error) string {
-	var e *apiError
-	if errors.As(err, &e) {
-		return e.code
-	}
-	return ""
+	return simcore.JSONErrorCode(err)
 }
 
 // Service is one of the sandbox's services.

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"slateo-s3/awsops/sandbox/simcore"
 )
 
 // Key states and managers, as KMS names them.
@@ -175,13 +177,13 @@ func (s *Service) findAny(region, ref string) (*key, error) {
 	return k, nil
 }
 
-func notFound(arn string) *apiError {
+func notFound(arn string) *simcore.JSONError {
 	return newError("NotFoundException", "Key '"+arn+"' does not exist")
 }
 
 // denied is KMS's AccessDeniedException for an action the key policy of an AWS-managed key
 // does not allow the sandbox's caller.
-func (s *Service) denied(action string, k *key) *apiError {
+func (s *Service) denied(action string, k *key) *simcore.JSONError {
 	return newError("AccessDeniedException", "User: "+s.env.CallerARN()+
 		" is not authorized to perform: "+action+" on resource: "+k.arn()+
 		" because no resource-based policy allows the "+action+" action")
@@ -211,7 +213,7 @@ func (k *key) metadata() metadata {
 		AWSAccountID:          k.Account,
 		KeyID:                 k.ID,
 		Arn:                   k.arn(),
-		CreationDate:          epoch(k.Created),
+		CreationDate:          simcore.EpochSeconds(k.Created),
 		Enabled:               k.State == StateEnabled,
 		Description:           k.Description,
 		KeyUsage:              k.KeyUsage,
@@ -223,7 +225,7 @@ func (k *key) metadata() metadata {
 		EncryptionAlgorithms:  []string{"SYMMETRIC_DEFAULT"},
 	}
 	if k.State == StatePendingDeletion {
-		d := epoch(k.DeletionDate)
+		d := simcore.EpochSeconds(k.DeletionDate)
 		m.DeletionDate = &d
 	}
 	return m

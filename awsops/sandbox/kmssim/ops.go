@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"slateo-s3/awsops/sandbox/simcore"
 )
 
 type keyRequest struct {
@@ -27,7 +29,7 @@ type keyMetadataResponse struct {
 
 func (s *Service) createKey(c *call) (any, error) {
 	var req createKeyRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	if err := checkKeySpec(req.KeyUsage, req.KeySpec); err != nil {
@@ -36,7 +38,7 @@ func (s *Service) createKey(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.unlock()
 
-	k, err := s.newKey(c.region, req.Description, req.Policy, req.BypassPolicyLockoutSafetyCheck)
+	k, err := s.newKey(c.Region, req.Description, req.Policy, req.BypassPolicyLockoutSafetyCheck)
 	if err != nil {
 		return nil, err
 	}
@@ -83,17 +85,17 @@ func (s *Service) newKey(region, description, policy string, bypass bool) (*key,
 
 func (s *Service) describeKey(c *call) (any, error) {
 	var req keyRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
 	if req.KeyID == "" {
-		_, err := s.findKey(c.region, "")
+		_, err := s.findKey(c.Region, "")
 		return nil, err
 	}
-	k, err := s.findAny(c.region, req.KeyID)
+	k, err := s.findAny(c.Region, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,13 +123,13 @@ func checkPolicyName(name string) error {
 
 func (s *Service) getKeyPolicy(c *call) (any, error) {
 	var req policyRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	k, err := s.findKey(c.region, req.KeyID)
+	k, err := s.findKey(c.Region, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -139,13 +141,13 @@ func (s *Service) getKeyPolicy(c *call) (any, error) {
 
 func (s *Service) putKeyPolicy(c *call) (any, error) {
 	var req policyRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	k, err := s.findKey(c.region, req.KeyID)
+	k, err := s.findKey(c.Region, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +185,7 @@ var aliasNamePattern = regexp.MustCompile(`^alias/[a-zA-Z0-9:/_-]{1,250}$`)
 
 func (s *Service) createAlias(c *call) (any, error) {
 	var req createAliasRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -203,7 +205,7 @@ func (s *Service) addAlias(c *call, name, target string) error {
 		return newError("NotAuthorizedException",
 			"Cannot create alias with prefix 'alias/aws/'")
 	}
-	k, err := s.findKey(c.region, target)
+	k, err := s.findKey(c.Region, target)
 	if err != nil {
 		return err
 	}
@@ -215,13 +217,13 @@ func (s *Service) addAlias(c *call, name, target string) error {
 	if k.State == StatePendingDeletion {
 		return newError("KMSInvalidStateException", k.arn()+" is pending deletion.")
 	}
-	if _, ok := s.aliases[aliasKey(c.region, name)]; ok {
+	if _, ok := s.aliases[aliasKey(c.Region, name)]; ok {
 		return newError("AlreadyExistsException", "An alias with the name "+
-			s.aliasARN(c.region, name)+" already exists")
+			s.aliasARN(c.Region, name)+" already exists")
 	}
 	now := s.env.Now().UTC()
-	s.aliases[aliasKey(c.region, name)] = &alias{
-		Name: name, Region: c.region, TargetKeyID: k.ID, Created: now, Updated: now,
+	s.aliases[aliasKey(c.Region, name)] = &alias{
+		Name: name, Region: c.Region, TargetKeyID: k.ID, Created: now, Updated: now,
 	}
 	s.dirty = true
 	return nil
@@ -249,7 +251,7 @@ type listAliasesResponse struct {
 
 func (s *Service) listAliases(c *call) (any, error) {
 	var req listAliasesRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	limit := 50
@@ -264,7 +266,7 @@ func (s *Service) listAliases(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.unlock()
 
-	entries, err := s.aliasEntries(c.region, req.KeyID)
+	entries, err := s.aliasEntries(c.Region, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -292,8 +294,8 @@ func (s *Service) aliasEntries(region, keyRef string) ([]aliasEntry, error) {
 			AliasName:       a.Name,
 			AliasArn:        s.aliasARN(region, a.Name),
 			TargetKeyID:     a.TargetKeyID,
-			CreationDate:    epoch(a.Created),
-			LastUpdatedDate: epoch(a.Updated),
+			CreationDate:    simcore.EpochSeconds(a.Created),
+			LastUpdatedDate: simcore.EpochSeconds(a.Updated),
 		})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].AliasName < entries[j].AliasName })
@@ -338,13 +340,13 @@ func (s *Service) disableKey(c *call) (any, error) {
 // AWS-managed key's policy never allows.
 func (s *Service) changeState(c *call, action string, change func(*key) error) (any, error) {
 	var req keyRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	k, err := s.findKey(c.region, req.KeyID)
+	k, err := s.findKey(c.Region, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +381,7 @@ type scheduleResponse struct {
 
 func (s *Service) scheduleKeyDeletion(c *call) (any, error) {
 	var req scheduleRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	days := 30
@@ -392,7 +394,7 @@ func (s *Service) scheduleKeyDeletion(c *call) (any, error) {
 			return err
 		}
 		out = scheduleResponse{
-			KeyID: k.arn(), DeletionDate: epoch(k.DeletionDate),
+			KeyID: k.arn(), DeletionDate: simcore.EpochSeconds(k.DeletionDate),
 			KeyState: k.State, PendingWindowInDays: days,
 		}
 		return nil
@@ -464,7 +466,7 @@ type listKeysResponse struct {
 // the opaque encoding of the last id returned.
 func (s *Service) listKeys(c *call) (any, error) {
 	var req listKeysRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	limit := 100
@@ -479,10 +481,10 @@ func (s *Service) listKeys(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.unlock()
 
-	s.ensureManaged(c.region)
+	s.ensureManaged(c.Region)
 	var keys []keyEntry
 	for _, k := range s.keys {
-		if k.Region == c.region {
+		if k.Region == c.Region {
 			keys = append(keys, keyEntry{KeyID: k.ID, KeyArn: k.arn()})
 		}
 	}

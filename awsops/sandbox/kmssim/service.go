@@ -1,9 +1,7 @@
 package kmssim
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -57,23 +55,20 @@ func New(env simcore.Env) *Service {
 	return &Service{env: env, keys: map[string]*key{}, aliases: map[string]*alias{}}
 }
 
-// apiError is an error KMS answers with: a code and its message.
-type apiError struct {
-	code    string
-	message string
+// newError returns an error KMS answers with: a code and its message, HTTP 400.
+func newError(code, message string) *simcore.JSONError {
+	return &simcore.JSONError{Code: code, Message: message}
 }
 
-func (e *apiError) Error() string { return e.code + ": " + e.message }
-
-func newError(code, message string) *apiError {
-	return &apiError{code: code, message: message}
+// protocol is how KMS reads its requests and writes its answers and faults.
+var protocol = simcore.JSONProtocol{
+	InternalCode: "KMSInternalException",
+	ServerFaults: []string{"KMSInternalException", "InternalFailure", "DependencyTimeoutException"},
 }
 
 // call is one request being served.
 type call struct {
-	r      *http.Request
-	region string
-	body   []byte
+	*simcore.JSONCall
 	// keyARN is set by an operation once it knows the key a write concerns, for the
 	// CloudTrail record's resources.
 	keyARN string
@@ -110,75 +105,21 @@ func (s *Service) Operation(r *http.Request) (string, string) {
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, _ := s.Operation(r)
 	op, ok := operations[name]
-	if r.Method != http.MethodPost || !ok {
-		simcore.WriteJSONError(w, "UnknownOperationException", "")
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		simcore.WriteJSONError(w, "SerializationException", "could not read the request body")
-		return
-	}
-	c := &call{r: r, region: regionOf(r), body: body}
-	out, err := op(s, c)
-	if writes[name] {
-		s.record(c, name, out, err)
-	}
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	simcore.WriteJSON(w, out)
-}
-
-func regionOf(r *http.Request) string {
-	if scope, ok := simcore.CredentialScope(r); ok && scope.Region != "" {
-		return scope.Region
-	}
-	return "us-east-1"
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	if e, ok := err.(*apiError); ok {
-		simcore.WriteJSONError(w, e.code, e.message)
-		return
-	}
-	writeStatusError(w, http.StatusInternalServerError, "KMSInternalException", err.Error())
-}
-
-// writeStatusError writes a JSON 1.1 error with a status other than 400, for server faults.
-func writeStatusError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("x-amzn-RequestId", simcore.RequestID())
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
+	protocol.Serve(w, r, ok, func(jc *simcore.JSONCall) (any, error) {
+		c := &call{JSONCall: jc}
+		out, err := op(s, c)
+		if writes[name] {
+			s.record(c, name, out, err)
+		}
+		return out, err
+	})
 }
 
 // WriteFault answers a request with an injected error code: server faults (KMSInternalException,
 // InternalFailure, DependencyTimeoutException, ServiceUnavailable) with a 5xx status, client
 // errors with 400, each in KMS's JSON error shape.
 func (s *Service) WriteFault(w http.ResponseWriter, _ *http.Request, code string) {
-	switch code {
-	case "KMSInternalException", "InternalFailure", "DependencyTimeoutException":
-		writeStatusError(w, http.StatusInternalServerError, code, "")
-	case "ServiceUnavailable", "ServiceUnavailableException":
-		writeStatusError(w, http.StatusServiceUnavailable, code, "Service is unavailable")
-	case "ThrottlingException":
-		simcore.WriteJSONError(w, code, "Rate exceeded")
-	default:
-		simcore.WriteJSONError(w, code, "")
-	}
-}
-
-// decode reads a request body into v; an empty body is an empty request.
-func decode(c *call, v any) error {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(c.body, v); err != nil {
-		return newError("SerializationException", "Start of structure or map found where not expected.")
-	}
-	return nil
+	protocol.WriteFault(w, code)
 }
 
 // record adds the CloudTrail record of a write, successful or not.
@@ -186,8 +127,8 @@ func (s *Service) record(c *call, name string, out any, err error) {
 	w := simcore.Write{
 		Source:     eventSource,
 		Name:       name,
-		Region:     c.region,
-		Parameters: camelJSON(c.body),
+		Region:     c.Region,
+		Parameters: camelJSON(c.Body),
 	}
 	if out != nil {
 		if b, mErr := json.Marshal(out); mErr == nil && string(b) != "{}" {
@@ -199,41 +140,20 @@ func (s *Service) record(c *call, name string, out any, err error) {
 			{AccountID: s.env.Account, Type: "AWS::KMS::Key", ARN: c.keyARN},
 		}
 	}
-	if e, ok := err.(*apiError); ok {
-		w.ErrorCode, w.ErrorMessage = e.code, e.message
+	if e, ok := err.(*simcore.JSONError); ok {
+		w.ErrorCode, w.ErrorMessage = e.Code, e.Message
 		// CloudTrail logs a KMS denial as AccessDenied, not as the API's code.
-		if e.code == "AccessDeniedException" {
+		if e.Code == "AccessDeniedException" {
 			w.ErrorCode = "AccessDenied"
 		}
 	}
-	s.env.RecordWrite(c.r, w)
+	s.env.RecordWrite(c.Request, w)
 }
 
 // camelJSON turns a JSON document's object keys lowerCamelCase, as CloudTrail writes the
 // requestParameters and responseElements of KMS calls. Invalid JSON gives nil.
 func camelJSON(raw []byte) any {
-	var v any
-	if len(bytes.TrimSpace(raw)) == 0 || json.Unmarshal(raw, &v) != nil {
-		return nil
-	}
-	return camel(v)
-}
-
-func camel(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			out[lowerFirst(k)] = camel(val)
-		}
-		return out
-	case []any:
-		for i := range t {
-			t[i] = camel(t[i])
-		}
-		return t
-	}
-	return v
+	return simcore.RenameJSONKeys(raw, lowerFirst)
 }
 
 func lowerFirst(s string) string {
@@ -245,11 +165,6 @@ func lowerFirst(s string) string {
 	}
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(r)) + s[n:]
-}
-
-// epoch renders a time as JSON 1.1 does: seconds since the epoch, with milliseconds.
-func epoch(t time.Time) float64 {
-	return float64(t.UnixMilli()) / 1000
 }
 
 // persisted is the service's state as MarshalState writes it.
