@@ -1,9 +1,10 @@
 package trailsim
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"slateo-s3/awsops/sandbox/simcore"
 )
 
 // TrailInfo describes one trail, for scenarios and tests.
@@ -107,9 +108,5 @@ func (s *Service) Trails() []TrailInfo {
 
 // ErrorCode returns the CloudTrail error code of an error from this package's Go API, or "".
 func ErrorCode(err error) string {
-	var e *apiError
-	if errors.As(err, &e) {
-		return e.code
-	}
-	return ""
+	return simcore.JSONErrorCode(err)
 }

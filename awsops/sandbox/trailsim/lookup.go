@@ -65,11 +65,11 @@ type token struct {
 }
 
 func (s *Service) lookupEvents(c *call) (any, error) {
-	if !s.limiter.allow(s.env.Account+"|"+c.region, s.env.Now()) {
+	if !s.limiter.allow(s.env.Account+"|"+c.Region, s.env.Now()) {
 		return nil, newError("ThrottlingException", msgRateExceeded)
 	}
 	var req lookupRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	limit, err := maxResults(req.MaxResults)
@@ -90,7 +90,7 @@ func (s *Service) lookupEvents(c *call) (any, error) {
 	}
 	var found []simcore.Record
 	if req.EventCategory == "" {
-		found = s.matching(c.region, start, end, match)
+		found = s.matching(c.Region, start, end, match)
 	}
 	return pageOf(found, req, limit)
 }
@@ -267,7 +267,7 @@ func eventOf(r simcore.Record) lookupEvent {
 		EventName:       r.EventName,
 		ReadOnly:        strconv.FormatBool(r.ReadOnly),
 		AccessKeyID:     r.UserIdentity.AccessKeyID,
-		EventTime:       epoch(r.Time()),
+		EventTime:       simcore.EpochSeconds(r.Time()),
 		EventSource:     r.EventSource,
 		Username:        username(r),
 		Resources:       []lookupResource{},

@@ -3,6 +3,8 @@ package trailsim
 import (
 	"slices"
 	"strings"
+
+	"slateo-s3/awsops/sandbox/simcore"
 )
 
 // EventSelector is a basic event selector of a trail.
@@ -78,7 +80,7 @@ func (t *trail) selectors() selectorsResponse {
 
 func (s *Service) putEventSelectors(c *call) (any, error) {
 	var req putSelectorsRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	basic := make([]EventSelector, 0, len(req.EventSelectors))
@@ -92,7 +94,7 @@ func (s *Service) putEventSelectors(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.findHome(c.region, req.TrailName)
+	t, err := s.findHome(c.Region, req.TrailName)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,7 @@ func (s *Service) setSelectors(t *trail, basic []EventSelector,
 	return nil
 }
 
-func selectorError(message string) *apiError {
+func selectorError(message string) *simcore.JSONError {
 	return newError("InvalidEventSelectorsException", message)
 }
 
@@ -230,13 +232,13 @@ type trailNameRequest struct {
 
 func (s *Service) getEventSelectors(c *call) (any, error) {
 	var req trailNameRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.find(c.region, req.TrailName)
+	t, err := s.find(c.Region, req.TrailName)
 	if err != nil {
 		return nil, err
 	}

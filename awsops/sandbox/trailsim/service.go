@@ -11,9 +11,7 @@
 package trailsim
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -77,22 +75,20 @@ func (s *Service) unlock() {
 	}
 }
 
-type apiError struct {
-	code    string
-	message string
+// newError returns an error CloudTrail answers with: a code and its message, HTTP 400.
+func newError(code, message string) *simcore.JSONError {
+	return &simcore.JSONError{Code: code, Message: message}
 }
 
-func (e *apiError) Error() string { return e.code + ": " + e.message }
-
-func newError(code, message string) *apiError {
-	return &apiError{code: code, message: message}
+// protocol is how CloudTrail reads its requests and writes its answers and faults.
+var protocol = simcore.JSONProtocol{
+	InternalCode: "InternalFailure",
+	ServerFaults: []string{"InternalFailure", "InternalServerError"},
 }
 
 // call is one request being served.
 type call struct {
-	r      *http.Request
-	region string
-	body   []byte
+	*simcore.JSONCall
 	// trailARN is set once an operation knows the trail a write concerns.
 	trailARN string
 }
@@ -132,79 +128,27 @@ const shortTargetPrefix = "CloudTrail_20131101."
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, _ := s.Operation(r)
 	op, ok := operations[name]
-	if r.Method != http.MethodPost || !ok {
-		simcore.WriteJSONError(w, "UnknownOperationException", "")
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		simcore.WriteJSONError(w, "SerializationException", "could not read the request body")
-		return
-	}
-	c := &call{r: r, region: regionOf(r), body: body}
-	out, err := op(s, c)
-	if writes[name] {
-		s.record(c, name, out, err)
-	}
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	simcore.WriteJSON(w, out)
-}
-
-func regionOf(r *http.Request) string {
-	if scope, ok := simcore.CredentialScope(r); ok && scope.Region != "" {
-		return scope.Region
-	}
-	return "us-east-1"
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	if e, ok := err.(*apiError); ok {
-		simcore.WriteJSONError(w, e.code, e.message)
-		return
-	}
-	writeStatusError(w, http.StatusInternalServerError, "InternalFailure", err.Error())
-}
-
-func writeStatusError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("x-amzn-RequestId", simcore.RequestID())
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": message})
+	protocol.Serve(w, r, ok, func(jc *simcore.JSONCall) (any, error) {
+		c := &call{JSONCall: jc}
+		out, err := op(s, c)
+		if writes[name] {
+			s.record(c, name, out, err)
+		}
+		return out, err
+	})
 }
 
 // WriteFault answers with an injected error code: InternalFailure and ServiceUnavailable
 // with a 5xx status, every other code (ThrottlingException included) with 400.
 func (s *Service) WriteFault(w http.ResponseWriter, _ *http.Request, code string) {
-	switch code {
-	case "InternalFailure", "InternalServerError":
-		writeStatusError(w, http.StatusInternalServerError, code, "")
-	case "ServiceUnavailable", "ServiceUnavailableException":
-		writeStatusError(w, http.StatusServiceUnavailable, code, "Service is unavailable")
-	case "ThrottlingException":
-		simcore.WriteJSONError(w, code, msgRateExceeded)
-	default:
-		simcore.WriteJSONError(w, code, "")
-	}
-}
-
-func decode(c *call, v any) error {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(c.body, v); err != nil {
-		return newError("SerializationException", "Start of structure or map found where not expected.")
-	}
-	return nil
+	protocol.WriteFault(w, code)
 }
 
 // record adds the CloudTrail record of a write, successful or not. CloudTrail logs its own
 // calls with lowerCamelCase request parameters and response elements.
 func (s *Service) record(c *call, name string, out any, err error) {
-	w := simcore.Write{Source: eventSource, Name: name, Region: c.region,
-		Parameters: camelJSON(c.body)}
+	w := simcore.Write{Source: eventSource, Name: name, Region: c.Region,
+		Parameters: camelJSON(c.Body)}
 	if out != nil && err == nil {
 		if b, mErr := json.Marshal(out); mErr == nil && string(b) != "{}" {
 			w.Response = camelJSON(b)
@@ -215,42 +159,21 @@ func (s *Service) record(c *call, name string, out any, err error) {
 			{AccountID: s.env.Account, Type: "AWS::CloudTrail::Trail", ARN: c.trailARN},
 		}
 	}
-	if e, ok := err.(*apiError); ok {
-		w.ErrorCode, w.ErrorMessage = e.code, e.message
+	if e, ok := err.(*simcore.JSONError); ok {
+		w.ErrorCode, w.ErrorMessage = e.Code, e.Message
 	}
-	s.env.RecordWrite(c.r, w)
+	s.env.RecordWrite(c.Request, w)
 }
 
+// camelJSON turns a JSON document's object keys lowerCamelCase by lowering their first byte.
+// Invalid JSON gives nil.
 func camelJSON(raw []byte) any {
-	var v any
-	if len(bytes.TrimSpace(raw)) == 0 || json.Unmarshal(raw, &v) != nil {
-		return nil
-	}
-	return camel(v)
-}
-
-func camel(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			if k != "" {
-				k = strings.ToLower(k[:1]) + k[1:]
-			}
-			out[k] = camel(val)
+	return simcore.RenameJSONKeys(raw, func(k string) string {
+		if k == "" {
+			return k
 		}
-		return out
-	case []any:
-		for i := range t {
-			t[i] = camel(t[i])
-		}
-		return t
-	}
-	return v
-}
-
-func epoch(t time.Time) float64 {
-	return float64(t.UnixMilli()) / 1000
+		return strings.ToLower(k[:1]) + k[1:]
+	})
 }
 
 type persisted struct {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"slateo-s3/awsops/sandbox/simcore"
 )
 
 // trail is one trail; it is also its persisted form.
@@ -108,13 +110,13 @@ func checkTrailName(name string) error {
 
 func (s *Service) createTrail(c *call) (any, error) {
 	var spec TrailSpec
-	if err := decode(c, &spec); err != nil {
+	if err := c.Decode(&spec); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.addTrail(c.region, spec)
+	t, err := s.addTrail(c.Region, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +182,7 @@ func (s *Service) find(region, ref string) (*trail, error) {
 	return nil, s.unknownTrail(trailARN(region, s.env.Account, ref))
 }
 
-func (s *Service) unknownTrail(arn string) *apiError {
+func (s *Service) unknownTrail(arn string) *simcore.JSONError {
 	return newError("TrailNotFoundException",
 		"Unknown trail: "+arn+" for the user: "+s.env.Account)
 }
@@ -209,7 +211,7 @@ type describeResponse struct {
 
 func (s *Service) describeTrails(c *call) (any, error) {
 	var req describeRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	shadows := req.IncludeShadowTrails == nil || *req.IncludeShadowTrails
@@ -218,10 +220,10 @@ func (s *Service) describeTrails(c *call) (any, error) {
 
 	out := describeResponse{TrailList: []trailView{}}
 	for _, t := range s.sortedTrails() {
-		if !t.visibleIn(c.region) || (!shadows && t.HomeRegion != c.region) {
+		if !t.visibleIn(c.Region) || (!shadows && t.HomeRegion != c.Region) {
 			continue
 		}
-		if len(req.TrailNameList) > 0 && !named(t, c.region, req.TrailNameList) {
+		if len(req.TrailNameList) > 0 && !named(t, c.Region, req.TrailNameList) {
 			continue
 		}
 		out.TrailList = append(out.TrailList, t.view(true))
@@ -263,24 +265,24 @@ type statusResponse struct {
 
 func (s *Service) getTrailStatus(c *call) (any, error) {
 	var req nameRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.find(c.region, req.Name)
+	t, err := s.find(c.Region, req.Name)
 	if err != nil {
 		return nil, err
 	}
 	out := statusResponse{IsLogging: t.Logging}
 	if !t.StartLoggingTime.IsZero() {
-		e := epoch(t.StartLoggingTime)
+		e := simcore.EpochSeconds(t.StartLoggingTime)
 		out.StartLoggingTime = &e
 		out.TimeLoggingStarted = t.StartLoggingTime.UTC().Format(time.RFC3339)
 	}
 	if !t.StopLoggingTime.IsZero() {
-		e := epoch(t.StopLoggingTime)
+		e := simcore.EpochSeconds(t.StopLoggingTime)
 		out.StopLoggingTime = &e
 		out.TimeLoggingStopped = t.StopLoggingTime.UTC().Format(time.RFC3339)
 	}
@@ -297,13 +299,13 @@ func (s *Service) stopLogging(c *call) (any, error) {
 
 func (s *Service) setLogging(c *call, on bool) (any, error) {
 	var req nameRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.findHome(c.region, req.Name)
+	t, err := s.findHome(c.Region, req.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -329,13 +331,13 @@ type getTrailResponse struct {
 
 func (s *Service) getTrail(c *call) (any, error) {
 	var req nameRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.find(c.region, req.Name)
+	t, err := s.find(c.Region, req.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +361,7 @@ func (s *Service) listTrails(c *call) (any, error) {
 
 	out := listTrailsResponse{Trails: []trailSummary{}}
 	for _, t := range s.sortedTrails() {
-		if t.visibleIn(c.region) {
+		if t.visibleIn(c.Region) {
 			out.Trails = append(out.Trails,
 				trailSummary{TrailARN: t.arn(), Name: t.Name, HomeRegion: t.HomeRegion})
 		}
@@ -369,13 +371,13 @@ func (s *Service) listTrails(c *call) (any, error) {
 
 func (s *Service) deleteTrail(c *call) (any, error) {
 	var req nameRequest
-	if err := decode(c, &req); err != nil {
+	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.findHome(c.region, req.Name)
+	t, err := s.findHome(c.Region, req.Name)
 	if err != nil {
 		return nil, err
 	}
