@@ -3,8 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -34,6 +36,13 @@ func sandboxOptions(t *testing.T, scenario string) Options {
 // sandboxWith is sandboxOptions with every sandbox option.
 func sandboxWith(t *testing.T, so sandbox.Options) Options {
 	t.Helper()
+	o, _ := sandboxServer(t, so)
+	return o
+}
+
+// sandboxServer is sandboxWith that also returns the sandbox.
+func sandboxServer(t *testing.T, so sandbox.Options) (Options, *sandbox.Server) {
+	t.Helper()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
@@ -59,7 +68,7 @@ func sandboxWith(t *testing.T, so sandbox.Options) Options {
 		return session, nil
 	}
 	return Options{Settings: s, Connect: connect, Log: log, Now: fixedNow, Sandbox: true,
-		Refresh: time.Hour}
+		Refresh: time.Hour}, srv
 }
 
 // leftovers keeps, per program, the output drawn after the last text waitFor found, so
@@ -256,4 +265,55 @@ func TestMissingPermissionsAreNamed(t *testing.T) {
 			t.Errorf("checklist lacks %q:\n%s", want, view)
 		}
 	}
+}
+
+// TestCopiedStepsRunWithTheAWSCLI copies steps 1 to 3 from the wizard as the admin would,
+// runs them with the real AWS CLI v2 against an empty sandbox account, and then finds each
+// step marked done on both buckets.
+func TestCopiedStepsRunWithTheAWSCLI(t *testing.T) {
+	cli := sandboxtest.AWSCLI(t)
+	var clip bytes.Buffer
+	o, srv := sandboxServer(t, sandbox.Options{Scenario: "empty"})
+	o.Clipboard = &clip
+	m := start(t, o, 120, 40)
+
+	var script strings.Builder
+	// The installed CLI predates AWS_ENDPOINT_URL, so the endpoint goes in as a flag.
+	script.WriteString("set -euo pipefail\naws() { " + cli + ` --endpoint-url "$SANDBOX" "$@"; }` +
+		"\n")
+	for i, k := range []string{"2", "n", "n"} {
+		clip.Reset()
+		m = drive(t, m, keys(k, "c")...)
+		script.WriteString(decodeOSC52(t, clip.String()))
+		if i == 0 && !strings.Contains(script.String(), "create-bucket") {
+			t.Fatalf("step 1 copied no create-bucket:\n%s", script.String())
+		}
+	}
+
+	cmd := exec.Command("bash", "-c", script.String())
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(sandboxtest.Env(t, srv), "SANDBOX="+srv.URL())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the copied steps failed: %v\n%s\nscript:\n%s", err, out, script.String())
+	}
+
+	m = drive(t, m, keys("r", "b", "b")...)
+	for step := 1; step <= 3; step++ {
+		view := m.View()
+		if strings.Contains(view, "not yet") || !strings.Contains(view, "already done") {
+			t.Errorf("step %d is not done after running its commands:\n%s", step, view)
+		}
+		m = drive(t, m, keys("n")...)
+	}
+}
+
+// decodeOSC52 returns the text an OSC 52 clipboard sequence carries.
+func decodeOSC52(t *testing.T, seq string) string {
+	t.Helper()
+	payload := strings.TrimSuffix(strings.TrimPrefix(seq, "\x1b]52;c;"), "\x07")
+	text, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil || payload == seq {
+		t.Fatalf("not an OSC 52 sequence: %q", seq)
+	}
+	return string(text)
 }
