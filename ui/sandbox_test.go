@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -316,4 +317,37 @@ func decodeOSC52(t *testing.T, seq string) string {
 		t.Fatalf("not an OSC 52 sequence: %q", seq)
 	}
 	return string(text)
+}
+
+// TestLoggedCallsRunAsCLICommands runs the AWS CLI equivalent of every call an inspection
+// made against the sandbox: the CLI must accept each one, and the sandbox must answer it
+// (an AWS error such as NoSuchCORSConfiguration is fine; a usage error is not).
+func TestLoggedCallsRunAsCLICommands(t *testing.T) {
+	cli := sandboxtest.AWSCLI(t)
+	o, srv := sandboxServer(t, sandbox.Options{Scenario: "broken"})
+	o.Settings.OrgID = "org_1"
+	start(t, o, 100, 30)
+
+	seen := map[string]bool{}
+	for _, c := range o.Log.Calls() {
+		line := cliEquivalent(c, o.Settings.EffectiveRegion(), srv.URL())
+		op := serviceOf(c) + " " + c.Operation
+		if seen[op] {
+			continue
+		}
+		seen[op] = true
+		t.Run(op, func(t *testing.T) {
+			cmd := exec.Command("bash", "-c", strings.Replace(line, "aws", cli, 1))
+			cmd.Dir = t.TempDir()
+			cmd.Env = sandboxtest.Env(t, srv)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 254) {
+				t.Errorf("%s: %v\n%s", line, err, out)
+			}
+		})
+	}
+	if len(seen) < 8 {
+		t.Errorf("only %d kinds of call were logged: %v", len(seen), seen)
+	}
 }
