@@ -15,7 +15,7 @@ func TestCLIErrors(t *testing.T) {
 	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
+	sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
 		"--create-bucket-configuration", "LocationConstraint=us-west-2")
 	publicPolicy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",` +
 		`"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + uploads + `/*"}]}`
@@ -70,7 +70,7 @@ func TestCLIPolicyMessages(t *testing.T) {
 	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", cache,
+	sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", cache,
 		"--create-bucket-configuration", "LocationConstraint=us-west-2")
 	tests := []struct {
 		name, policy, message string
@@ -116,7 +116,7 @@ func TestCLIRegionRedirect(t *testing.T) {
 		region := tt.region
 		t.Run(region, func(t *testing.T) {
 			before := len(log.String())
-			out := mustCLI(t, srv, "s3api", "get-bucket-versioning", "--bucket",
+			out := sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-versioning", "--bucket",
 				"acme-dublin", "--region", region)
 			if !strings.Contains(out, `"Status": "Enabled"`) {
 				t.Errorf("get-bucket-versioning = %s, want Enabled", out)

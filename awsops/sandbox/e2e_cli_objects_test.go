@@ -18,25 +18,25 @@ func TestCLICopy(t *testing.T) {
 	t.Parallel()
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	mustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
+	sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", uploads,
 		"--create-bucket-configuration", "LocationConstraint=us-west-2")
 	content := bytes.Repeat([]byte("slateo,query,result\n"), 5000)
 	src := writeFile(t, "upload.csv", string(content))
 	key := "org-1/uploads/first file+v2.csv"
 
-	mustCLI(t, srv, "s3", "cp", src, "s3://"+uploads+"/"+key)
+	sandboxtest.MustCLI(t, srv, "s3", "cp", src, "s3://"+uploads+"/"+key)
 	stored, ok := srv.S3().Object(uploads, key)
 	if !ok || !bytes.Equal(stored, content) {
 		t.Fatalf("stored object: found %v, %d bytes; want %d bytes", ok, len(stored),
 			len(content))
 	}
 	dst := filepath.Join(t.TempDir(), "download.csv")
-	mustCLI(t, srv, "s3", "cp", "s3://"+uploads+"/"+key, dst)
+	sandboxtest.MustCLI(t, srv, "s3", "cp", "s3://"+uploads+"/"+key, dst)
 	got, err := os.ReadFile(dst)
 	if err != nil || !bytes.Equal(got, content) {
 		t.Fatalf("downloaded %d bytes (%v), want %d", len(got), err, len(content))
 	}
-	listing := mustCLI(t, srv, "s3", "ls", "s3://"+uploads+"/org-1/uploads/")
+	listing := sandboxtest.MustCLI(t, srv, "s3", "ls", "s3://"+uploads+"/org-1/uploads/")
 	if !strings.Contains(listing, "first file+v2.csv") {
 		t.Errorf("s3 ls = %q, want the uploaded key", listing)
 	}
@@ -64,7 +64,7 @@ func TestCLIListPaging(t *testing.T) {
 	if err := s3.PutObject(cache, "org-2/other.parquet", []byte("p")); err != nil {
 		t.Fatal(err)
 	}
-	out := mustCLI(t, srv, "s3api", "list-objects-v2", "--bucket", cache,
+	out := sandboxtest.MustCLI(t, srv, "s3api", "list-objects-v2", "--bucket", cache,
 		"--prefix", "org-1/query-cache/")
 	var got struct{ Contents []struct{ Key string } }
 	decode(t, out, &got)
@@ -95,7 +95,7 @@ func TestCLIListDelimiter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out := mustCLI(t, srv, "s3api", "list-objects-v2", "--bucket", cache,
+	out := sandboxtest.MustCLI(t, srv, "s3api", "list-objects-v2", "--bucket", cache,
 		"--delimiter", "/", "--page-size", "1")
 	var got struct {
 		Contents       []struct{ Key string }
@@ -213,7 +213,7 @@ func TestCLICopyLarge(t *testing.T) {
 	if err := os.WriteFile(src, content, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, srv, "s3", "cp", src, "s3://"+uploads+"/org-1/uploads/big.bin")
+	sandboxtest.MustCLI(t, srv, "s3", "cp", src, "s3://"+uploads+"/org-1/uploads/big.bin")
 	if got, _ := srv.S3().Object(uploads, "org-1/uploads/big.bin"); !bytes.Equal(got, content) {
 		t.Fatalf("stored %d bytes, want the %d uploaded", len(got), len(content))
 	}
@@ -221,7 +221,7 @@ func TestCLICopyLarge(t *testing.T) {
 		t.Error("the upload did not go in parts")
 	}
 	dst := filepath.Join(t.TempDir(), "back.bin")
-	mustCLI(t, srv, "s3", "cp", "s3://"+uploads+"/org-1/uploads/big.bin", dst)
+	sandboxtest.MustCLI(t, srv, "s3", "cp", "s3://"+uploads+"/org-1/uploads/big.bin", dst)
 	if got, err := os.ReadFile(dst); err != nil || !bytes.Equal(got, content) {
 		t.Fatalf("downloaded %d bytes (%v), want %d", len(got), err, len(content))
 	}

@@ -52,16 +52,6 @@ const guideCORS = `{"CORSRules": [{
 const blockAll = "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true," +
 	"RestrictPublicBuckets=true"
 
-// mustCLI runs the CLI and fails the test unless it exits 0.
-func mustCLI(t *testing.T, srv *sandbox.Server, args ...string) string {
-	t.Helper()
-	out, errOut, code := sandboxtest.CLI(t, srv, args...)
-	if code != 0 {
-		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out
-}
-
 func decode(t *testing.T, text string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(text), v); err != nil {
@@ -85,14 +75,14 @@ func TestCLISetupGuide(t *testing.T) {
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	for _, b := range []string{uploads, cache} {
-		mustCLI(t, srv, "s3api", "create-bucket", "--bucket", b, "--region", "us-west-2",
+		sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", b, "--region", "us-west-2",
 			"--create-bucket-configuration", "LocationConstraint=us-west-2")
-		mustCLI(t, srv, "s3api", "put-public-access-block", "--bucket", b,
+		sandboxtest.MustCLI(t, srv, "s3api", "put-public-access-block", "--bucket", b,
 			"--public-access-block-configuration", blockAll)
-		mustCLI(t, srv, "s3api", "put-bucket-policy", "--bucket", b,
+		sandboxtest.MustCLI(t, srv, "s3api", "put-bucket-policy", "--bucket", b,
 			"--policy", "file://"+writeFile(t, "policy.json", guidePolicy(b, roleARN)))
 	}
-	mustCLI(t, srv, "s3api", "put-bucket-cors", "--bucket", cache,
+	sandboxtest.MustCLI(t, srv, "s3api", "put-bucket-cors", "--bucket", cache,
 		"--cors-configuration", "file://"+writeFile(t, "cors.json", guideCORS))
 
 	for _, b := range []string{uploads, cache} {
@@ -107,7 +97,7 @@ func TestCLISetupGuide(t *testing.T) {
 
 func assertLocation(t *testing.T, srv *sandbox.Server, bucket, want string) {
 	var loc struct{ LocationConstraint *string }
-	decode(t, mustCLI(t, srv, "s3api", "get-bucket-location", "--bucket", bucket), &loc)
+	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-location", "--bucket", bucket), &loc)
 	if loc.LocationConstraint == nil || *loc.LocationConstraint != want {
 		t.Errorf("LocationConstraint = %v, want %s", loc.LocationConstraint, want)
 	}
@@ -117,7 +107,8 @@ func assertPublicAccessBlock(t *testing.T, srv *sandbox.Server, bucket string) {
 	var got struct {
 		PublicAccessBlockConfiguration map[string]bool
 	}
-	decode(t, mustCLI(t, srv, "s3api", "get-public-access-block", "--bucket", bucket), &got)
+	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-public-access-block",
+		"--bucket", bucket), &got)
 	for _, flag := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 		"RestrictPublicBuckets"} {
 		if !got.PublicAccessBlockConfiguration[flag] {
@@ -128,7 +119,7 @@ func assertPublicAccessBlock(t *testing.T, srv *sandbox.Server, bucket string) {
 
 func assertPolicy(t *testing.T, srv *sandbox.Server, bucket string) {
 	var got struct{ Policy string }
-	decode(t, mustCLI(t, srv, "s3api", "get-bucket-policy", "--bucket", bucket), &got)
+	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-policy", "--bucket", bucket), &got)
 	var doc, want any
 	decode(t, got.Policy, &doc)
 	decode(t, guidePolicy(bucket, roleARN), &want)
@@ -146,7 +137,7 @@ func assertCORS(t *testing.T, srv *sandbox.Server) {
 			MaxAgeSeconds                                                 int
 		}
 	}
-	decode(t, mustCLI(t, srv, "s3api", "get-bucket-cors", "--bucket", cache), &got)
+	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-cors", "--bucket", cache), &got)
 	if len(got.CORSRules) != 1 {
 		t.Fatalf("CORS rules = %+v, want one", got.CORSRules)
 	}
@@ -198,7 +189,7 @@ func TestCLIReads(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[:2], " "), func(t *testing.T) {
 			t.Parallel()
-			out := mustCLI(t, srv, tt.args...)
+			out := sandboxtest.MustCLI(t, srv, tt.args...)
 			for _, w := range tt.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("output %s lacks %q", out, w)

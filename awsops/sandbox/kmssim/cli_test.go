@@ -1,12 +1,8 @@
 package kmssim_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,40 +13,6 @@ import (
 
 const orgRole = "arn:aws:iam::880265510198:role/slateo-prod-storage-acme"
 
-// awsCLI runs the real AWS CLI v2 against the sandbox with sandboxtest's clean environment
-// plus extra variables, and returns stdout, stderr and the exit code.
-func awsCLI(t *testing.T, srv *sandbox.Server, extra []string,
-	args ...string) (string, string, int) {
-	t.Helper()
-	path := sandboxtest.AWSCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), sandboxtest.CLITimeout)
-	defer cancel()
-	full := append([]string{"--endpoint-url", srv.URL()}, args...)
-	cmd := exec.CommandContext(ctx, path, full...)
-	cmd.Env = append(sandboxtest.Env(t, srv), extra...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		t.Fatalf("running aws %v: %v", args, err)
-	}
-	code := 0
-	if exitErr != nil {
-		code = exitErr.ExitCode()
-	}
-	return out.String(), errOut.String(), code
-}
-
-func mustCLI(t *testing.T, srv *sandbox.Server, args ...string) string {
-	t.Helper()
-	out, errOut, code := awsCLI(t, srv, nil, args...)
-	if code != 0 {
-		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out
-}
-
 // TestCLIKeyPolicy follows the guide's optional KMS step with the real CLI: create a key,
 // add AllowSlateoKMSAccess to its policy, read the policy back.
 func TestCLIKeyPolicy(t *testing.T) {
@@ -58,7 +20,7 @@ func TestCLIKeyPolicy(t *testing.T) {
 	var created struct {
 		KeyMetadata struct{ KeyID, Arn, KeyManager, KeyState string }
 	}
-	out := mustCLI(t, srv, "kms", "create-key", "--description", "slateo buckets")
+	out := sandboxtest.MustCLI(t, srv, "kms", "create-key", "--description", "slateo buckets")
 	if err := json.Unmarshal([]byte(out), &created); err != nil {
 		t.Fatalf("create-key printed %q: %v", out, err)
 	}
@@ -77,9 +39,9 @@ func TestCLIKeyPolicy(t *testing.T) {
 	if err := os.WriteFile(file, []byte(policy), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, srv, "kms", "put-key-policy", "--key-id", meta.KeyID, "--policy-name", "default",
-		"--policy", "file://"+file)
-	got := mustCLI(t, srv, "kms", "get-key-policy", "--key-id", meta.Arn,
+	sandboxtest.MustCLI(t, srv, "kms", "put-key-policy", "--key-id", meta.KeyID,
+		"--policy-name", "default", "--policy", "file://"+file)
+	got := sandboxtest.MustCLI(t, srv, "kms", "get-key-policy", "--key-id", meta.Arn,
 		"--policy-name", "default", "--query", "Policy", "--output", "text")
 	if strings.TrimSpace(got) != policy {
 		t.Fatalf("get-key-policy printed %q, want %q", got, policy)
@@ -107,7 +69,7 @@ func TestCLIErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errOut, code := awsCLI(t, srv, nil, tt.args...)
+			_, errOut, code := sandboxtest.CLI(t, srv, tt.args...)
 			if code == 0 || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d, stderr %q; want %q", code, errOut, tt.want)
 			}
@@ -117,13 +79,13 @@ func TestCLIErrors(t *testing.T) {
 
 func TestCLIManagedKey(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Options{})
-	out := mustCLI(t, srv, "kms", "describe-key", "--key-id", "alias/aws/s3",
+	out := sandboxtest.MustCLI(t, srv, "kms", "describe-key", "--key-id", "alias/aws/s3",
 		"--query", "KeyMetadata.[KeyManager,Description]", "--output", "text")
 	want := "AWS\tDefault key that protects my S3 objects when no other key is defined"
 	if strings.TrimSpace(out) != want {
 		t.Fatalf("describe-key alias/aws/s3 printed %q", out)
 	}
-	aliases := mustCLI(t, srv, "kms", "list-aliases", "--query", "Aliases[].AliasName",
+	aliases := sandboxtest.MustCLI(t, srv, "kms", "list-aliases", "--query", "Aliases[].AliasName",
 		"--output", "text")
 	if strings.TrimSpace(aliases) != "alias/aws/s3" {
 		t.Fatalf("list-aliases printed %q", aliases)

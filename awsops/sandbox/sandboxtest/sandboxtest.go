@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,25 @@ func Env(t testing.TB, srv *sandbox.Server) []string {
 // sandbox.
 func CLI(t testing.TB, srv *sandbox.Server, args ...string) (stdout, stderr string, exit int) {
 	t.Helper()
+	return CLIWithEnv(t, srv, nil, args...)
+}
+
+// MustCLI runs the AWS CLI v2 against srv as CLI does and returns what it printed on
+// stdout; it fails the test, with the CLI's stderr, unless the CLI exits 0.
+func MustCLI(t testing.TB, srv *sandbox.Server, args ...string) string {
+	t.Helper()
+	out, errOut, code := CLI(t, srv, args...)
+	if code != 0 {
+		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+// CLIWithEnv runs the AWS CLI v2 as CLI does, with extra environment variables (such as
+// AWS_MAX_ATTEMPTS=1) after those of Env.
+func CLIWithEnv(t testing.TB, srv *sandbox.Server, extra []string,
+	args ...string) (stdout, stderr string, exit int) {
+	t.Helper()
 	path := AWSCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), CLITimeout)
 	defer cancel()
@@ -93,7 +113,7 @@ func CLI(t testing.TB, srv *sandbox.Server, args ...string) (stdout, stderr stri
 	// flag as well; the environment variable serves newer CLIs and other tools.
 	full := append([]string{"--endpoint-url", srv.URL()}, args...)
 	cmd := exec.CommandContext(ctx, path, full...)
-	cmd.Env = Env(t, srv)
+	cmd.Env = append(Env(t, srv), extra...)
 	cmd.Dir = t.TempDir()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

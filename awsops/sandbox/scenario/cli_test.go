@@ -16,13 +16,10 @@ import (
 	"slateo-s3/awsops/sandbox/simcore"
 )
 
+// mustCLI runs the CLI, fails the test unless it exits 0, and returns stdout trimmed.
 func mustCLI(t *testing.T, srv *sandbox.Server, args ...string) string {
 	t.Helper()
-	out, errOut, code := sandboxtest.CLI(t, srv, args...)
-	if code != 0 {
-		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return strings.TrimSpace(out)
+	return strings.TrimSpace(sandboxtest.MustCLI(t, srv, args...))
 }
 
 // TestCLIBroken reads the broken scenario the way an administrator would, with the real

@@ -1,11 +1,7 @@
 package stssim_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -13,43 +9,9 @@ import (
 	"slateo-s3/awsops/sandbox/sandboxtest"
 )
 
-// awsCLI runs the real AWS CLI v2 against the sandbox with sandboxtest's clean environment
-// plus extra variables, and returns stdout, stderr and the exit code.
-func awsCLI(t *testing.T, srv *sandbox.Server, extra []string,
-	args ...string) (string, string, int) {
-	t.Helper()
-	path := sandboxtest.AWSCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), sandboxtest.CLITimeout)
-	defer cancel()
-	full := append([]string{"--endpoint-url", srv.URL()}, args...)
-	cmd := exec.CommandContext(ctx, path, full...)
-	cmd.Env = append(sandboxtest.Env(t, srv), extra...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		t.Fatalf("running aws %v: %v", args, err)
-	}
-	code := 0
-	if exitErr != nil {
-		code = exitErr.ExitCode()
-	}
-	return out.String(), errOut.String(), code
-}
-
-func mustCLI(t *testing.T, srv *sandbox.Server, args ...string) string {
-	t.Helper()
-	out, errOut, code := awsCLI(t, srv, nil, args...)
-	if code != 0 {
-		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out
-}
-
 func TestCLIGetCallerIdentity(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Options{Account: "444455556666"})
-	out, errOut, code := awsCLI(t, srv, nil, "sts", "get-caller-identity")
+	out, errOut, code := sandboxtest.CLI(t, srv, "sts", "get-caller-identity")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

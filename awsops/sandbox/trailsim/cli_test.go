@@ -1,12 +1,8 @@
 package trailsim_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
@@ -16,40 +12,6 @@ import (
 	"slateo-s3/awsops/sandbox/sandboxtest"
 	"slateo-s3/awsops/sandbox/simcore"
 )
-
-// awsCLI runs the real AWS CLI v2 against the sandbox with sandboxtest's clean environment
-// plus extra variables, and returns stdout, stderr and the exit code.
-func awsCLI(t *testing.T, srv *sandbox.Server, extra []string,
-	args ...string) (string, string, int) {
-	t.Helper()
-	path := sandboxtest.AWSCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), sandboxtest.CLITimeout)
-	defer cancel()
-	full := append([]string{"--endpoint-url", srv.URL()}, args...)
-	cmd := exec.CommandContext(ctx, path, full...)
-	cmd.Env = append(sandboxtest.Env(t, srv), extra...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		t.Fatalf("running aws %v: %v", args, err)
-	}
-	code := 0
-	if exitErr != nil {
-		code = exitErr.ExitCode()
-	}
-	return out.String(), errOut.String(), code
-}
-
-func mustCLI(t *testing.T, srv *sandbox.Server, args ...string) string {
-	t.Helper()
-	out, errOut, code := awsCLI(t, srv, nil, args...)
-	if code != 0 {
-		t.Fatalf("aws %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out
-}
 
 // seedEvents adds n management events of us-west-2, a minute apart, the newest a minute ago.
 func seedEvents(srv *sandbox.Server, n int) {
@@ -74,7 +36,8 @@ func TestCLILookupEventsPages(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	seedEvents(srv, 130)
 	retry := []string{"AWS_MAX_ATTEMPTS=10", "AWS_RETRY_MODE=standard"}
-	out, errOut, code := awsCLI(t, srv, retry, "cloudtrail", "lookup-events", "--output", "json")
+	out, errOut, code := sandboxtest.CLIWithEnv(t, srv, retry, "cloudtrail", "lookup-events",
+		"--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -97,7 +60,7 @@ func TestCLILookupEventsPages(t *testing.T) {
 func TestCLILookupEventsThrottled(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	seedEvents(srv, 10)
-	_, errOut, code := awsCLI(t, srv, []string{"AWS_MAX_ATTEMPTS=1"}, "cloudtrail",
+	_, errOut, code := sandboxtest.CLIWithEnv(t, srv, []string{"AWS_MAX_ATTEMPTS=1"}, "cloudtrail",
 		"lookup-events", "--page-size", "1", "--max-items", "8")
 	want := "An error occurred (ThrottlingException) when calling the LookupEvents operation"
 	if code == 0 || !strings.Contains(errOut, want) || !strings.Contains(errOut, "Rate exceeded") {
@@ -110,40 +73,40 @@ func TestCLITrail(t *testing.T) {
 	if err := srv.S3().CreateBucket("acme-trail-logs", "us-west-2"); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, srv, "cloudtrail", "create-trail", "--name", "acme-audit",
+	sandboxtest.MustCLI(t, srv, "cloudtrail", "create-trail", "--name", "acme-audit",
 		"--s3-bucket-name", "acme-trail-logs", "--is-multi-region-trail")
-	mustCLI(t, srv, "cloudtrail", "put-event-selectors", "--trail-name", "acme-audit",
+	sandboxtest.MustCLI(t, srv, "cloudtrail", "put-event-selectors", "--trail-name", "acme-audit",
 		"--event-selectors", `[{"ReadWriteType":"All","IncludeManagementEvents":true,`+
 			`"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3:::acme-slateo-uploads/"]}]}]`)
-	mustCLI(t, srv, "cloudtrail", "start-logging", "--name", "acme-audit")
+	sandboxtest.MustCLI(t, srv, "cloudtrail", "start-logging", "--name", "acme-audit")
 
 	arn := "arn:aws:cloudtrail:us-west-2:111122223333:trail/acme-audit"
-	status := mustCLI(t, srv, "--region", "eu-west-1", "cloudtrail", "get-trail-status",
+	status := sandboxtest.MustCLI(t, srv, "--region", "eu-west-1", "cloudtrail", "get-trail-status",
 		"--name", arn, "--query", "IsLogging")
 	if strings.TrimSpace(status) != "true" {
 		t.Fatalf("get-trail-status printed %q", status)
 	}
-	shadow := mustCLI(t, srv, "--region", "eu-west-1", "cloudtrail", "describe-trails",
+	shadow := sandboxtest.MustCLI(t, srv, "--region", "eu-west-1", "cloudtrail", "describe-trails",
 		"--query", "trailList[].[Name,HomeRegion,IsMultiRegionTrail]", "--output", "text")
 	if strings.TrimSpace(shadow) != "acme-audit\tus-west-2\tTrue" {
 		t.Fatalf("describe-trails printed %q", shadow)
 	}
-	selectors := mustCLI(t, srv, "cloudtrail", "get-event-selectors", "--trail-name", arn,
+	selectors := sandboxtest.MustCLI(t, srv, "cloudtrail", "get-event-selectors", "--trail-name", arn,
 		"--query", "EventSelectors[0].DataResources[0].Values[0]", "--output", "text")
 	if strings.TrimSpace(selectors) != "arn:aws:s3:::acme-slateo-uploads/" {
 		t.Fatalf("get-event-selectors printed %q", selectors)
 	}
-	_, errOut, code := awsCLI(t, srv, nil, "cloudtrail", "create-trail", "--name", "other",
+	_, errOut, code := sandboxtest.CLI(t, srv, "cloudtrail", "create-trail", "--name", "other",
 		"--s3-bucket-name", "no-such-bucket")
 	if code == 0 || !strings.Contains(errOut, "(S3BucketDoesNotExistException)") {
 		t.Fatalf("create-trail on a missing bucket: exit %d, %q", code, errOut)
 	}
-	_, errOut, code = awsCLI(t, srv, nil, "cloudtrail", "get-trail-status", "--name", "nope")
+	_, errOut, code = sandboxtest.CLI(t, srv, "cloudtrail", "get-trail-status", "--name", "nope")
 	if code == 0 || !strings.Contains(errOut, "(TrailNotFoundException)") {
 		t.Fatalf("get-trail-status of a missing trail: exit %d, %q", code, errOut)
 	}
 
-	writes := mustCLI(t, srv, "cloudtrail", "lookup-events", "--lookup-attributes",
+	writes := sandboxtest.MustCLI(t, srv, "cloudtrail", "lookup-events", "--lookup-attributes",
 		"AttributeKey=EventSource,AttributeValue=cloudtrail.amazonaws.com",
 		"--query", "Events[].EventName", "--output", "text")
 	names := strings.Fields(writes)
