@@ -254,14 +254,9 @@ func (s *Service) listAliases(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	limit := 50
-	if req.Limit != nil {
-		limit = *req.Limit
-	}
-	if limit < 1 || limit > 100 {
-		return nil, newError("ValidationException", "1 validation error detected: Value '"+
-			strconv.Itoa(limit)+"' at 'limit' failed to satisfy constraint: Member must "+
-			"have value between 1 and 100")
+	limit, err := pageLimit(req.Limit, 50, 100)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
@@ -302,26 +297,14 @@ func (s *Service) aliasEntries(region, keyRef string) ([]aliasEntry, error) {
 	return entries, nil
 }
 
-// page cuts one page out of a sorted alias list. The marker is the opaque encoding of the
-// last name already returned.
+// page cuts one page out of a sorted alias list.
 func page(entries []aliasEntry, marker string, limit int) (listAliasesResponse, error) {
-	start := 0
-	if marker != "" {
-		last, err := base64.RawURLEncoding.DecodeString(marker)
-		if err != nil || len(last) == 0 {
-			return listAliasesResponse{}, newError("InvalidMarkerException", "Invalid marker")
-		}
-		start = sort.Search(len(entries), func(i int) bool {
-			return entries[i].AliasName > string(last)
-		})
+	got, next, err := cutPage(entries, func(e aliasEntry) string { return e.AliasName },
+		marker, limit)
+	if err != nil {
+		return listAliasesResponse{}, err
 	}
-	end := min(start+limit, len(entries))
-	out := listAliasesResponse{Aliases: entries[start:end]}
-	if end < len(entries) {
-		out.Truncated = true
-		out.NextMarker = base64.RawURLEncoding.EncodeToString([]byte(entries[end-1].AliasName))
-	}
-	return out, nil
+	return listAliasesResponse{Aliases: got, NextMarker: next, Truncated: next != ""}, nil
 }
 
 func (s *Service) enableKey(c *call) (any, error) {
@@ -469,14 +452,9 @@ func (s *Service) listKeys(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	limit := 100
-	if req.Limit != nil {
-		limit = *req.Limit
-	}
-	if limit < 1 || limit > 1000 {
-		return nil, newError("ValidationException", "1 validation error detected: Value '"+
-			strconv.Itoa(limit)+"' at 'limit' failed to satisfy constraint: Member must "+
-			"have value between 1 and 1000")
+	limit, err := pageLimit(req.Limit, 100, 1000)
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.unlock()
@@ -492,20 +470,45 @@ func (s *Service) listKeys(c *call) (any, error) {
 	return keyPage(keys, req.Marker, limit)
 }
 
+// keyPage cuts one page out of a list of keys sorted by id.
 func keyPage(keys []keyEntry, marker string, limit int) (listKeysResponse, error) {
+	got, next, err := cutPage(keys, func(e keyEntry) string { return e.KeyID }, marker, limit)
+	if err != nil {
+		return listKeysResponse{}, err
+	}
+	return listKeysResponse{Keys: got, NextMarker: next, Truncated: next != ""}, nil
+}
+
+// pageLimit returns the Limit of a list request, or def when it has none, after checking
+// that it lies between 1 and most.
+func pageLimit(limit *int, def, most int) (int, error) {
+	if limit == nil {
+		return def, nil
+	}
+	if *limit < 1 || *limit > most {
+		return 0, newError("ValidationException", "1 validation error detected: Value '"+
+			strconv.Itoa(*limit)+"' at 'limit' failed to satisfy constraint: Member must "+
+			"have value between 1 and "+strconv.Itoa(most))
+	}
+	return *limit, nil
+}
+
+// cutPage cuts one page out of items sorted by name: at most limit of those after marker,
+// the opaque encoding of the last name already returned. next is the marker of the page
+// after, or "" when this page is the last.
+func cutPage[T any](items []T, name func(T) string, marker string,
+	limit int) (got []T, next string, err error) {
 	start := 0
 	if marker != "" {
 		last, err := base64.RawURLEncoding.DecodeString(marker)
 		if err != nil || len(last) == 0 {
-			return listKeysResponse{}, newError("InvalidMarkerException", "Invalid marker")
+			return nil, "", newError("InvalidMarkerException", "Invalid marker")
 		}
-		start = sort.Search(len(keys), func(i int) bool { return keys[i].KeyID > string(last) })
+		start = sort.Search(len(items), func(i int) bool { return name(items[i]) > string(last) })
 	}
-	end := min(start+limit, len(keys))
-	out := listKeysResponse{Keys: append([]keyEntry{}, keys[start:end]...)}
-	if end < len(keys) {
-		out.Truncated = true
-		out.NextMarker = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1].KeyID))
+	end := min(start+limit, len(items))
+	if end < len(items) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(name(items[end-1])))
 	}
-	return out, nil
+	return append([]T{}, items[start:end]...), next, nil
 }
