@@ -91,18 +91,12 @@ func (s *Service) putEventSelectors(c *call) (any, error) {
 			DataResources: r.DataResources, ExcludeManagementEventSources: r.ExcludeManagementEventSources,
 		})
 	}
-	s.mu.Lock()
-	defer s.unlock()
-
-	t, err := s.findHome(c.Region, req.TrailName)
-	if err != nil {
-		return nil, err
-	}
-	c.trailARN = t.arn()
-	if err := s.setSelectors(t, basic, req.AdvancedEventSelectors); err != nil {
-		return nil, err
-	}
-	return t.selectors(), nil
+	return s.writeTrail(c, req.TrailName, func(t *trail) (any, error) {
+		if err := s.setSelectors(t, basic, req.AdvancedEventSelectors); err != nil {
+			return nil, err
+		}
+		return t.selectors(), nil
+	})
 }
 
 // setSelectors validates and stores a trail's selectors, basic or advanced. Call with s.mu
@@ -235,12 +229,7 @@ func (s *Service) getEventSelectors(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.unlock()
-
-	t, err := s.find(c.Region, req.TrailName)
-	if err != nil {
-		return nil, err
-	}
-	return t.selectors(), nil
+	return s.readTrail(c, req.TrailName, func(t *trail) (any, error) {
+		return t.selectors(), nil
+	})
 }

@@ -268,25 +268,20 @@ func (s *Service) getTrailStatus(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.unlock()
-
-	t, err := s.find(c.Region, req.Name)
-	if err != nil {
-		return nil, err
-	}
-	out := statusResponse{IsLogging: t.Logging}
-	if !t.StartLoggingTime.IsZero() {
-		e := simcore.EpochSeconds(t.StartLoggingTime)
-		out.StartLoggingTime = &e
-		out.TimeLoggingStarted = t.StartLoggingTime.UTC().Format(time.RFC3339)
-	}
-	if !t.StopLoggingTime.IsZero() {
-		e := simcore.EpochSeconds(t.StopLoggingTime)
-		out.StopLoggingTime = &e
-		out.TimeLoggingStopped = t.StopLoggingTime.UTC().Format(time.RFC3339)
-	}
-	return out, nil
+	return s.readTrail(c, req.Name, func(t *trail) (any, error) {
+		out := statusResponse{IsLogging: t.Logging}
+		if !t.StartLoggingTime.IsZero() {
+			e := simcore.EpochSeconds(t.StartLoggingTime)
+			out.StartLoggingTime = &e
+			out.TimeLoggingStarted = t.StartLoggingTime.UTC().Format(time.RFC3339)
+		}
+		if !t.StopLoggingTime.IsZero() {
+			e := simcore.EpochSeconds(t.StopLoggingTime)
+			out.StopLoggingTime = &e
+			out.TimeLoggingStopped = t.StopLoggingTime.UTC().Format(time.RFC3339)
+		}
+		return out, nil
+	})
 }
 
 func (s *Service) startLogging(c *call) (any, error) {
@@ -302,16 +297,10 @@ func (s *Service) setLogging(c *call, on bool) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.unlock()
-
-	t, err := s.findHome(c.Region, req.Name)
-	if err != nil {
-		return nil, err
-	}
-	c.trailARN = t.arn()
-	s.switchLogging(t, on)
-	return struct{}{}, nil
+	return s.writeTrail(c, req.Name, func(t *trail) (any, error) {
+		s.switchLogging(t, on)
+		return struct{}{}, nil
+	})
 }
 
 // switchLogging turns logging on or off. Call with s.mu held.
@@ -334,14 +323,9 @@ func (s *Service) getTrail(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.unlock()
-
-	t, err := s.find(c.Region, req.Name)
-	if err != nil {
-		return nil, err
-	}
-	return getTrailResponse{Trail: t.view(true)}, nil
+	return s.readTrail(c, req.Name, func(t *trail) (any, error) {
+		return getTrailResponse{Trail: t.view(true)}, nil
+	})
 }
 
 type trailSummary struct {
@@ -374,15 +358,35 @@ func (s *Service) deleteTrail(c *call) (any, error) {
 	if err := c.Decode(&req); err != nil {
 		return nil, err
 	}
+	return s.writeTrail(c, req.Name, func(t *trail) (any, error) {
+		delete(s.trails, trailKey(t.HomeRegion, t.Name))
+		s.dirty = true
+		return struct{}{}, nil
+	})
+}
+
+// readTrail runs read, with s.mu held, on the trail ref names as c's region shows it.
+func (s *Service) readTrail(c *call, ref string, read func(*trail) (any, error)) (any, error) {
 	s.mu.Lock()
 	defer s.unlock()
 
-	t, err := s.findHome(c.Region, req.Name)
+	t, err := s.find(c.Region, ref)
+	if err != nil {
+		return nil, err
+	}
+	return read(t)
+}
+
+// writeTrail runs write, with s.mu held, on the trail ref names, which must have c's region
+// as its home; the trail is the resource of the write's CloudTrail record.
+func (s *Service) writeTrail(c *call, ref string, write func(*trail) (any, error)) (any, error) {
+	s.mu.Lock()
+	defer s.unlock()
+
+	t, err := s.findHome(c.Region, ref)
 	if err != nil {
 		return nil, err
 	}
 	c.trailARN = t.arn()
-	delete(s.trails, trailKey(t.HomeRegion, t.Name))
-	s.dirty = true
-	return struct{}{}, nil
+	return write(t)
 }
