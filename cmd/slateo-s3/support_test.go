@@ -395,3 +395,71 @@ func TestConsoleRedactAndSaveReport(t *testing.T) {
 		}
 	}
 }
+
+// eventLine is what must match between a customer's denials and their reproduction.
+type eventLine struct {
+	Time      string `json:"time"`
+	Name      string `json:"name"`
+	Principal string `json:"principal"`
+	Resource  string `json:"resource"`
+	ErrorCode string `json:"error_code"`
+	SourceIP  string `json:"source_ip"`
+	Check     string `json:"check"`
+}
+
+func eventsOf(t *testing.T, url, until string) []eventLine {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"events", "--json", "--redact", "--until", until, "--org", "acme",
+		"--company", "acme", "--endpoint-url", url}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("events: exit %d; stderr: %s", code, &stderr)
+	}
+	var out struct{ Events []eventLine }
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("events --json: %v", err)
+	}
+	return out.Events
+}
+
+// TestReproduceEventsFromReport rebuilds the broken account from its masked report and
+// finds the same denials, data events from the trail's log files and management events
+// from the event history, in the report's window.
+func TestReproduceEventsFromReport(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"report", "--json", "--org", "acme", "--company", "acme",
+		"--endpoint-url", srv.URL()}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("report: exit %d; stderr: %s", code, &stderr)
+	}
+	var rep struct {
+		Events struct{ Window struct{ End string } }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(path, stdout.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := eventsOf(t, srv.URL(), rep.Events.Window.End)
+	rebuilt := sandboxtest.Start(t, sandbox.Options{FromReport: path})
+	got := eventsOf(t, rebuilt.URL(), rep.Events.Window.End)
+	var data, management bool
+	for _, e := range want {
+		data = data || e.Name == "GetObject"
+		management = management || e.Name == "PutBucketPolicy"
+	}
+	if !data || !management {
+		t.Fatalf("the broken scenario's denials %+v lack a data or a management event", want)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("rebuilt account has %d denials, want %d:\n%+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("denial %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -16,7 +16,9 @@ import (
 )
 
 // Report is a `slateo-s3 report --json` document, read to rebuild the account it describes
-// in a sandbox: its buckets and their settings, its keys (with their ids) and its trails.
+// in a sandbox: its buckets and their settings, its keys (with their ids), its trails and
+// the denials CloudTrail held (object calls in the trail's log files, the others in the
+// event history), at the times they happened.
 // Masked values ([account-1], [user-2], ...) become values of the same kind: the caller's
 // account becomes the sandbox's, other accounts stand-in account ids.
 type Report struct {
@@ -35,6 +37,9 @@ type reportDoc struct {
 		Keys    []keyDoc         `json:"keys"`
 		Trails  fact[[]trailDoc] `json:"trails"`
 	} `json:"documents"`
+	Events struct {
+		Events []eventDoc `json:"events"`
+	} `json:"events"`
 }
 
 // ReportSettings are the settings the report was made with, to check the rebuilt account.
@@ -298,7 +303,7 @@ func (r *Report) Apply(t Target) error {
 		return err
 	}
 	b := &rebuild{t: t, doc: doc, made: map[string]bool{}}
-	for _, step := range []func() error{b.keys, b.buckets, b.trails} {
+	for _, step := range []func() error{b.keys, b.buckets, b.trails, b.events} {
 		if err := step(); err != nil {
 			return fmt.Errorf("rebuilding the report's account: %w", err)
 		}
