@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"slateo-s3/model"
 )
@@ -56,9 +57,35 @@ func (m checklistModel) rebuild() checklistModel {
 	return m.scroll().resize()
 }
 
+// wideFrom is the body width from which the detail pane sits beside the list.
+const wideFrom = 140
+
+// wide reports whether the detail pane sits beside the list rather than under it.
+func (m checklistModel) wide() bool {
+	return m.c.bodyW >= wideFrom
+}
+
+// listW is the width of the list; paneW is the width of the detail pane.
+func (m checklistModel) listW() int {
+	if m.wide() {
+		return m.c.bodyW * 11 / 20
+	}
+	return m.c.bodyW
+}
+
+func (m checklistModel) paneW() int {
+	if m.wide() {
+		return m.c.bodyW - m.listW() - 2
+	}
+	return m.c.bodyW
+}
+
 // listHeight is how many rows the list shows; the detail pane takes the rest.
 func (m checklistModel) listHeight() int {
 	h := max((m.c.bodyH-3)/2, 2)
+	if m.wide() {
+		h = max(m.c.bodyH-1, 2)
+	}
 	if len(m.c.missing) > 0 {
 		h = max(h-1, 1)
 	}
@@ -73,13 +100,16 @@ func (m checklistModel) missingLine() string {
 	}
 	text := "? your credentials lack " + model.CleanLine(strings.Join(m.c.missing, ", ")) +
 		": checks that need them are unknown"
-	return truncate(m.c.styles.status[model.Unknown].Render(text), m.c.bodyW)
+	return truncate(m.c.styles.status[model.Unknown].Render(text), m.listW())
 }
 
 // resize fits the detail pane to the body and refills it.
 func (m checklistModel) resize() checklistModel {
-	m.detail.Width = m.c.bodyW
+	m.detail.Width = m.paneW()
 	m.detail.Height = max(m.c.bodyH-m.listHeight()-3, 1)
+	if m.wide() {
+		m.detail.Height = max(m.c.bodyH-1, 1)
+	}
 	m.detail.SetContent(m.detailText())
 	return m.scroll()
 }
@@ -187,20 +217,32 @@ func (m checklistModel) view() string {
 		return st.status[model.Pass].Render("✓ no problems") +
 			st.subtle.Render(" — press / to show every check")
 	}
+	list := m.listView()
+	pane := m.paneTitle() + "\n" + m.detail.View()
+	if !m.wide() {
+		return list + "\n" + pane
+	}
+	sep := strings.TrimSuffix(strings.Repeat("│\n", m.c.bodyH), "\n")
+	return lipgloss.JoinHorizontal(lipgloss.Top,
+		fitHeight(list, m.listW(), m.c.bodyH), " ", m.c.styles.border.Render(sep),
+		fitHeight(pane, m.paneW(), m.c.bodyH))
+}
+
+// listView is the title line, the missing permissions and the visible rows, padded to the
+// list's height.
+func (m checklistModel) listView() string {
 	var b strings.Builder
-	b.WriteString(m.titleLine() + "\n")
+	b.WriteString(m.titleLine())
 	if line := m.missingLine(); line != "" {
-		b.WriteString(line + "\n")
+		b.WriteString("\n" + line)
 	}
 	end := min(m.offset+m.listHeight(), len(m.rows))
 	for r := m.offset; r < end; r++ {
-		b.WriteString(m.rowView(r) + "\n")
+		b.WriteString("\n" + m.rowView(r))
 	}
 	for r := end - m.offset; r < m.listHeight(); r++ {
 		b.WriteString("\n")
 	}
-	b.WriteString(m.paneTitle() + "\n")
-	b.WriteString(m.detail.View())
 	return b.String()
 }
 
@@ -213,7 +255,7 @@ func (m checklistModel) titleLine() string {
 	pos := fmt.Sprintf("%d/%d", min(m.cursor+1, len(m.rows)), len(m.rows))
 	head := st.subtle.Render(padRight("status", 10) + padRight("bucket", 9) +
 		padRight("check", 20) + "summary")
-	return spread(head, st.subtle.Render(filter+" · "+pos), m.c.bodyW)
+	return spread(head, st.subtle.Render(filter+" · "+pos), m.listW())
 }
 
 // rowView renders one row: only rows in the visible window are ever rendered.
@@ -228,9 +270,9 @@ func (m checklistModel) rowView(r int) string {
 			marker = " "
 		}
 		return truncate(st.statusLabel(ch.Status)+" "+
-			st.selected.Render(padRight(marker+text, m.c.bodyW-10)), m.c.bodyW)
+			st.selected.Render(padRight(marker+text, m.listW()-10)), m.listW())
 	}
-	return truncate(st.statusLabel(ch.Status)+"  "+text, m.c.bodyW)
+	return truncate(st.statusLabel(ch.Status)+"  "+text, m.listW())
 }
 
 func (m checklistModel) paneTitle() string {
@@ -247,7 +289,8 @@ func (m checklistModel) paneTitle() string {
 		title, hint = st.focused.Render("▸ "+title), "tab/esc: back to the list"
 	}
 	line := "── " + title + " "
-	return spread(st.border.Render(line), st.subtle.Render(hint), m.c.bodyW)
+	return truncate(spread(st.border.Render(line), st.subtle.Render(hint), m.paneW()),
+		m.paneW())
 }
 
 // detailText is the detail pane of the selected check, wrapped to the pane.
@@ -257,7 +300,7 @@ func (m checklistModel) detailText() string {
 		return ""
 	}
 	st := m.c.styles
-	w := max(m.c.bodyW-2, 20)
+	w := max(m.paneW()-2, 20)
 	var parts []string
 	parts = append(parts, st.statusLabel(ch.Status)+" "+wrap(model.CleanLine(ch.Summary), w-10))
 	if d := describe(ch.ID); d != "" {

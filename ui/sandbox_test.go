@@ -141,6 +141,17 @@ func TestScreensGolden(t *testing.T) {
 	}
 }
 
+// TestChecklistWideGolden renders the checklist with the detail pane beside the list, as
+// it is on the wide screens support shares.
+func TestChecklistWideGolden(t *testing.T) {
+	o := sandboxOptions(t, "broken")
+	tm := teatest.NewTestModel(t, New(o), teatest.WithInitialTermSize(160, 40))
+	waitFor(t, tm, "refreshed just now")
+	tm.Type("jjj")
+	waitFor(t, tm, "4/30")
+	golden.RequireEqual(t, normalize(finalView(t, tm)))
+}
+
 func goldenCalls() *fixedCalls {
 	return &fixedCalls{calls: []awsops.Call{
 		{Time: testTime, Service: "STS", Operation: "GetCallerIdentity", Result: "OK",
