@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"slateo-s3/awsops/sandbox/scenario"
 
@@ -94,5 +95,10 @@ func printReportHint(w io.Writer, path string) {
 	if s.OrgID != "" {
 		args = append(args, "--org-id", s.OrgID)
 	}
-	fmt.Fprintf(w, "The report's settings: %s\n", strings.Join(args, " "))
+	fmt.Fprintf(w, "The report's checklist: %s\n", strings.Join(args, " "))
+	if start, end := rep.Window(); !end.IsZero() {
+		args = append(args[:1], append([]string{"events", "--until",
+			end.UTC().Format(time.RFC3339), "--since", end.Sub(start).String()}, args[2:]...)...)
+		fmt.Fprintf(w, "The report's denials:  %s\n", strings.Join(args, " "))
+	}
 }

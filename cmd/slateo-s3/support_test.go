@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -461,5 +463,48 @@ func TestReproduceEventsFromReport(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("denial %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestSandboxCommandFromReport runs `slateo-s3 sandbox --from-report` on a report of the
+// healthy account and runs the check command it prints against it: all pass again.
+func TestSandboxCommandFromReport(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "healthy"})
+	path := filepath.Join(t.TempDir(), "report.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"report", "--json", "--org", "acme", "--company", "acme",
+		"--endpoint-url", srv.URL(), "-o", path}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("report: exit %d; stderr: %s", code, &stderr)
+	}
+	o, code, ok := parseSandboxFlags([]string{"--listen", "127.0.0.1:0", "--from-report",
+		path}, io.Discard)
+	if !ok {
+		t.Fatalf("parsing flags failed with code %d", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- o.run(ctx, &out, io.Discard) }()
+	defer func() {
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Errorf("sandbox exited %d", code)
+		}
+	}()
+	url := waitForURL(t, &out)
+	var checkLine string
+	for deadline := time.Now().Add(10 * time.Second); checkLine == "" &&
+		time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		_, checkLine, _ = strings.Cut(out.String(), "The report's checklist: slateo-s3 ")
+		checkLine, _, _ = strings.Cut(checkLine, "\n")
+	}
+	if !strings.Contains(out.String(), "The report's denials:  slateo-s3 events --until ") {
+		t.Errorf("the banner does not say how to see the report's denials:\n%s", &out)
+	}
+	r := runCheckCmd(t, append(strings.Fields(checkLine)[1:], "--endpoint-url", url)...)
+	if r.code != exitOK {
+		t.Errorf("%s against the rebuilt healthy account exited %d:\n%s%s", checkLine, r.code,
+			r.stdout, r.stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"slateo-s3/awsops/sandbox/kmssim"
 	"slateo-s3/awsops/sandbox/simcore"
@@ -38,6 +39,10 @@ type reportDoc struct {
 		Trails  fact[[]trailDoc] `json:"trails"`
 	} `json:"documents"`
 	Events struct {
+		Window struct {
+			Start time.Time `json:"start"`
+			End   time.Time `json:"end"`
+		} `json:"window"`
 		Events []eventDoc `json:"events"`
 	} `json:"events"`
 }
@@ -168,6 +173,11 @@ func ParseReport(data []byte) (*Report, error) {
 
 // Settings returns the settings the report was made with.
 func (r *Report) Settings() ReportSettings { return r.doc.Settings }
+
+// Window returns the time span the report searched CloudTrail in; zero when it did not.
+func (r *Report) Window() (start, end time.Time) {
+	return r.doc.Events.Window.Start, r.doc.Events.Window.End
+}
 
 // CallerAccount returns the account of the credentials the report was made with, when the
 // report shows it unmasked.
