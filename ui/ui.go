@@ -85,7 +85,9 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	active   screen
+	active screen
+	// prev is the screen before the active one, where esc on the log goes back to.
+	prev     screen
 	settings settingsModel
 	wizard   wizardModel
 	checks   checklistModel
@@ -299,6 +301,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.switchTo(screen(msg.String()[0] - '1'))
 	case key.Matches(msg, k.Refresh):
 		return m.startRefresh()
+	case key.Matches(msg, k.Back) && m.active == logScreen:
+		return m.switchTo(m.prev)
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		return m, nil
@@ -362,7 +366,7 @@ func (m Model) switchTo(s screen) (tea.Model, tea.Cmd) {
 		m.extra = append([]Screen(nil), m.extra...)
 		m.extra[i] = m.extra[i].Leave()
 	}
-	m.active = s
+	m.prev, m.active = m.active, s
 	var cmd tea.Cmd
 	switch s {
 	case settingsScreen:

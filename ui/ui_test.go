@@ -464,3 +464,13 @@ func TestFailedConnectIsRetried(t *testing.T) {
 			m.View())
 	}
 }
+
+func TestEscLeavesTheLog(t *testing.T) {
+	fb := &fakeBackend{}
+	m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow}, 80, 24)
+	m = withChecks(t, m, fb, handChecks())
+	m = drive(t, m, keys("2", "5", "esc")...)
+	if !strings.Contains(m.View(), "[2 Setup]") {
+		t.Errorf("esc on the log does not go back to the setup screen:\n%s", m.View())
+	}
+}
