@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,16 +42,7 @@ func (s *Service) unlock() {
 
 // New returns a KMS with no customer-managed keys.
 func New(env simcore.Env) *Service {
-	if env.Now == nil {
-		env.Now = time.Now
-	}
-	if env.Changed == nil {
-		env.Changed = func() {}
-	}
-	if env.Journal == nil {
-		env.Journal = &simcore.Journal{}
-	}
-	return &Service{env: env, keys: map[string]*key{}, aliases: map[string]*alias{}}
+	return &Service{env: env.WithDefaults(), keys: map[string]*key{}, aliases: map[string]*alias{}}
 }
 
 // newError returns an error KMS answers with: a code and its message, HTTP 400.
@@ -63,7 +53,9 @@ func newError(code, message string) *simcore.JSONError {
 // protocol is how KMS reads its requests and writes its answers and faults.
 var protocol = simcore.JSONProtocol{
 	InternalCode: "KMSInternalException",
-	ServerFaults: []string{"KMSInternalException", "InternalFailure", "DependencyTimeoutException"},
+	ServerFaults: []string{
+		"KMSInternalException", "InternalFailure", "DependencyTimeoutException",
+	},
 }
 
 // call is one request being served.

@@ -23,6 +23,21 @@ type Env struct {
 	OrgRoles []string
 }
 
+// WithDefaults returns e with its zero fields filled in for a service made on its own, as
+// tests do: the system clock, a Changed that does nothing, and an empty journal.
+func (e Env) WithDefaults() Env {
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Changed == nil {
+		e.Changed = func() {}
+	}
+	if e.Journal == nil {
+		e.Journal = &Journal{}
+	}
+	return e
+}
+
 // CallerARN is the identity every request is served as: the sandbox accepts any credentials
 // and treats them all as this IAM user of the account.
 func (e Env) CallerARN() string {

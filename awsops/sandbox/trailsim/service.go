@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"slateo-s3/awsops/sandbox/simcore"
 )
@@ -41,16 +40,7 @@ type Service struct {
 
 // New returns a CloudTrail with no trails.
 func New(env simcore.Env) *Service {
-	if env.Now == nil {
-		env.Now = time.Now
-	}
-	if env.Changed == nil {
-		env.Changed = func() {}
-	}
-	if env.Journal == nil {
-		env.Journal = &simcore.Journal{}
-	}
-	return &Service{env: env, trails: map[string]*trail{}, limiter: newLimiter()}
+	return &Service{env: env.WithDefaults(), trails: map[string]*trail{}, limiter: newLimiter()}
 }
 
 // Service is one of the sandbox's services.
