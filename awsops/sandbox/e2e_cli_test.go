@@ -75,8 +75,8 @@ func TestCLISetupGuide(t *testing.T) {
 	sandboxtest.AWSCLI(t)
 	srv := sandboxtest.Start(t, sandbox.Options{})
 	for _, b := range []string{uploads, cache} {
-		sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", b, "--region", "us-west-2",
-			"--create-bucket-configuration", "LocationConstraint=us-west-2")
+		sandboxtest.MustCLI(t, srv, "s3api", "create-bucket", "--bucket", b, "--region",
+			"us-west-2", "--create-bucket-configuration", "LocationConstraint=us-west-2")
 		sandboxtest.MustCLI(t, srv, "s3api", "put-public-access-block", "--bucket", b,
 			"--public-access-block-configuration", blockAll)
 		sandboxtest.MustCLI(t, srv, "s3api", "put-bucket-policy", "--bucket", b,
@@ -97,7 +97,8 @@ func TestCLISetupGuide(t *testing.T) {
 
 func assertLocation(t *testing.T, srv *sandbox.Server, bucket, want string) {
 	var loc struct{ LocationConstraint *string }
-	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-location", "--bucket", bucket), &loc)
+	decode(t, sandboxtest.MustCLI(t, srv, "s3api", "get-bucket-location",
+		"--bucket", bucket), &loc)
 	if loc.LocationConstraint == nil || *loc.LocationConstraint != want {
 		t.Errorf("LocationConstraint = %v, want %s", loc.LocationConstraint, want)
 	}

@@ -81,8 +81,8 @@ func TestCLITrail(t *testing.T) {
 	sandboxtest.MustCLI(t, srv, "cloudtrail", "start-logging", "--name", "acme-audit")
 
 	arn := "arn:aws:cloudtrail:us-west-2:111122223333:trail/acme-audit"
-	status := sandboxtest.MustCLI(t, srv, "--region", "eu-west-1", "cloudtrail", "get-trail-status",
-		"--name", arn, "--query", "IsLogging")
+	status := sandboxtest.MustCLI(t, srv, "--region", "eu-west-1", "cloudtrail",
+		"get-trail-status", "--name", arn, "--query", "IsLogging")
 	if strings.TrimSpace(status) != "true" {
 		t.Fatalf("get-trail-status printed %q", status)
 	}
@@ -91,8 +91,9 @@ func TestCLITrail(t *testing.T) {
 	if strings.TrimSpace(shadow) != "acme-audit\tus-west-2\tTrue" {
 		t.Fatalf("describe-trails printed %q", shadow)
 	}
-	selectors := sandboxtest.MustCLI(t, srv, "cloudtrail", "get-event-selectors", "--trail-name", arn,
-		"--query", "EventSelectors[0].DataResources[0].Values[0]", "--output", "text")
+	selectors := sandboxtest.MustCLI(t, srv, "cloudtrail", "get-event-selectors",
+		"--trail-name", arn, "--query", "EventSelectors[0].DataResources[0].Values[0]",
+		"--output", "text")
 	if strings.TrimSpace(selectors) != "arn:aws:s3:::acme-slateo-uploads/" {
 		t.Fatalf("get-event-selectors printed %q", selectors)
 	}
