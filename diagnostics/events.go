@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"slateo-s3/model"
@@ -374,7 +375,26 @@ func Link(e model.Event, checks []model.Check) model.Event {
 			return relink(e, c)
 		}
 	}
+	if allPass(checks, candidates, bucket) {
+		e.Diagnosis = "the checks that explain this denial pass now, so it most likely " +
+			"predates a fix (was: " + e.Diagnosis + ")"
+	}
 	return e
+}
+
+// allPass reports whether every one of the ids that was checked for the bucket passed.
+func allPass(checks []model.Check, ids []string, bucket string) bool {
+	seen := false
+	for _, c := range checks {
+		if !slices.Contains(ids, c.ID) || (c.Bucket != bucket && bucket != "") {
+			continue
+		}
+		if c.Status != model.Pass && c.Status != model.Skip {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 func candidateChecks(check string) []string {

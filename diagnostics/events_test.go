@@ -279,6 +279,11 @@ func TestLink(t *testing.T) {
 			ErrorCode: "AccessDenied", ErrorMessage: plainDenied}, settings()),
 			checks: []model.Check{fail("policy-principal", cache, "x")},
 			check:  "", says: "your credentials"},
+		{name: "fixed since", event: getObject(uploads), checks: []model.Check{
+			{ID: "policy-principal", Bucket: uploads, Status: model.Pass},
+			{ID: "policy-resources", Bucket: uploads, Status: model.Pass},
+			fail("policy-resources", cache, "the policy does not cover /*"),
+		}, check: "policy-resources", says: "pass now, so it most likely predates a fix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
