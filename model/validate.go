@@ -38,7 +38,17 @@ func (e FieldError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("--%s: %s", e.Field, e.Rule)
 	}
-	return fmt.Sprintf("--%s %q: %s", e.Field, CleanLine(e.Value), e.Rule)
+	return fmt.Sprintf("--%s %q: %s", e.Field, shorten(CleanLine(e.Value)), e.Rule)
+}
+
+// shorten keeps an echoed value readable: a huge value is cut to its first 60 characters.
+func shorten(v string) string {
+	const limit = 60
+	r := []rune(v)
+	if len(r) <= limit {
+		return v
+	}
+	return string(r[:limit]) + fmt.Sprintf("… (%d characters)", len(r))
 }
 
 // ValidationError holds every field error of one set of settings.
@@ -260,6 +270,9 @@ func awsManagedAliasRule(name string) string {
 	return ""
 }
 
+// maxOrgIDLength leaves room in S3's 1024-byte keys for the prefixes and names after the org id.
+const maxOrgIDLength = 128
+
 func orgIDRule(id string) string {
 	switch {
 	case strings.Contains(id, "/"):
@@ -268,6 +281,9 @@ func orgIDRule(id string) string {
 		return "the org id has no control or invisible characters"
 	case strings.ContainsAny(id, " \t"):
 		return "the org id has no spaces"
+	case len(id) > maxOrgIDLength:
+		return fmt.Sprintf("the org id is at most %d bytes: it starts every object key, "+
+			"and S3 keys are at most 1024", maxOrgIDLength)
 	}
 	return ""
 }

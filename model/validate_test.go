@@ -156,6 +156,8 @@ func TestValidateRules(t *testing.T) {
 		}, FieldKMSKey, "AWS-managed key"},
 		{"org id slash", func(s *Settings) { s.OrgID = "org/1" }, FieldOrgID, "has no /"},
 		{"org id space", func(s *Settings) { s.OrgID = "org 1" }, FieldOrgID, "no spaces"},
+		{"org id too long", func(s *Settings) { s.OrgID = strings.Repeat("o", 100000) },
+			FieldOrgID, "at most 128 bytes"},
 		{"org id escape", func(s *Settings) { s.OrgID = "org\x1b[2J" },
 			FieldOrgID, "no control"},
 		{"endpoint relative", func(s *Settings) { s.EndpointURL = "localhost:4566" },
@@ -223,6 +225,13 @@ func TestFieldErrorCleansValue(t *testing.T) {
 	e := FieldError{Field: FieldOrgID, Value: "a\x1b]52;c;eA==\x07", Rule: "r"}
 	if strings.ContainsAny(e.Error(), "\x1b\x07") {
 		t.Errorf("Error() = %q keeps control characters", e.Error())
+	}
+}
+
+func TestFieldErrorShortensHugeValue(t *testing.T) {
+	e := FieldError{Field: FieldOrg, Value: strings.Repeat("a", 100000), Rule: "r"}
+	if got := e.Error(); len(got) > 200 || !strings.Contains(got, "(100000 characters)") {
+		t.Errorf("Error() is %d bytes: %.120q", len(got), got)
 	}
 }
 
