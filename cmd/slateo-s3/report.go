@@ -90,7 +90,7 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 	}
 	if searchErr != nil {
 		fmt.Fprintf(stderr, "slateo-s3 report: searching CloudTrail: %s\n",
-			model.CleanLine(searchErr.Error()))
+			o.redactor(conn.settings).String(model.CleanLine(searchErr.Error())))
 		return exitFail
 	}
 	return exitOK
