@@ -36,16 +36,21 @@ type Server struct {
 	rand     *rand.Rand
 }
 
+// ErrInvalidInput marks a Start error caused by the options or the files they name (a bad
+// listen address, account, fault or org role; an unreadable state, events or report file),
+// as opposed to a failure to serve, such as a port already in use.
+var ErrInvalidInput = errors.New("invalid sandbox input")
+
 // Start builds the account (from the state file, else the scenario), listens, and serves in
 // the background until Close.
 func Start(o Options) (*Server, error) {
 	o = o.withDefaults()
 	if err := o.validate(); err != nil {
-		return nil, fmt.Errorf("starting sandbox: %w", err)
+		return nil, fmt.Errorf("starting sandbox: %w: %w", ErrInvalidInput, err)
 	}
 	s, err := build(o)
 	if err != nil {
-		return nil, fmt.Errorf("starting sandbox: %w", err)
+		return nil, fmt.Errorf("starting sandbox: %w: %w", ErrInvalidInput, err)
 	}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
@@ -110,6 +115,11 @@ func (s *Server) makeServices() {
 	s.services = map[string]simcore.Service{
 		"s3": s.s3, "kms": s.kms, "sts": s.sts, "cloudtrail": s.trail,
 	}
+}
+
+// Addr returns the address the sandbox listens on, which may be every interface.
+func (s *Server) Addr() net.Addr {
+	return s.listener.Addr()
 }
 
 // URL returns the endpoint to give clients, "http://127.0.0.1:PORT".

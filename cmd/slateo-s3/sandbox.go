@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
@@ -100,9 +101,13 @@ func (o sandboxOptions) run(ctx context.Context, stdout, stderr io.Writer) int {
 	srv, err := sandbox.Start(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 sandbox: %v\n", err)
+		if errors.Is(err, sandbox.ErrInvalidInput) {
+			return exitUsage
+		}
 		return exitFail
 	}
 	printSandboxBanner(stdout, srv.URL(), o.scenario, srv.Account())
+	warnIfReachable(stderr, srv.Addr())
 	if o.fromReport != "" {
 		printReportHint(stdout, o.fromReport)
 	}
@@ -175,4 +180,16 @@ func printSandboxBanner(w io.Writer, url, scenario, account string) {
 		"--endpoint-url %s\n\n", url)
 	fmt.Fprintln(w, "Then, for example: slateo-s3 check --org acme --company acme")
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
+}
+
+// warnIfReachable says so when the sandbox, which accepts any credentials and any write,
+// listens beyond loopback: "--listen :4566" is easy to type and serves every interface.
+func warnIfReachable(w io.Writer, addr net.Addr) {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(w, "WARNING: the sandbox listens on %s, reachable from other hosts; it "+
+		"accepts any credentials and any write. Use --listen 127.0.0.1:PORT to keep it local.\n",
+		addr)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -121,12 +122,21 @@ func TestSandboxFlags(t *testing.T) {
 }
 
 func TestSandboxInvalidInput(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.json")
+	if err := os.WriteFile(corrupt, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"unknown scenario", []string{"--scenario", "sunny"}, `--scenario "sunny"`},
+		{"corrupt state file", []string{"--state", corrupt}, "corrupt.json"},
+		{"malformed events file", []string{"--events", corrupt}, "corrupt.json"},
+		{"short account id", []string{"--account", "12"}, "an account id is 12 digits"},
+		{"unparsable listen address", []string{"--listen", "nonsense"}, "nonsense"},
 		{"negative latency", []string{"--latency", "-1s"}, "--latency cannot be negative"},
 		{"log in a missing directory", []string{"--log", "/nonexistent/dir/log"},
 			"opening request log"},
@@ -148,5 +158,26 @@ func TestSandboxRefusesRemoteListenByDefault(t *testing.T) {
 	var stderr strings.Builder
 	if code := o.run(context.Background(), io.Discard, &stderr); code == exitOK {
 		t.Errorf("a non-loopback address without an explicit --listen was served")
+	}
+}
+
+func TestWarnIfReachable(t *testing.T) {
+	tests := []struct {
+		ip   string
+		warn bool
+	}{
+		{"127.0.0.1", false},
+		{"::1", false},
+		{"0.0.0.0", true},
+		{"::", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ip, func(t *testing.T) {
+			var w strings.Builder
+			warnIfReachable(&w, &net.TCPAddr{IP: net.ParseIP(tt.ip), Port: 4566})
+			if got := strings.Contains(w.String(), "reachable from other hosts"); got != tt.warn {
+				t.Errorf("warning printed = %v, want %v: %q", got, tt.warn, w.String())
+			}
+		})
 	}
 }
