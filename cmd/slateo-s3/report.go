@@ -75,6 +75,8 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 	defer conn.Close()
 
 	r, searchErr := o.gather(ctx, conn)
+	// One redactor for stdout and stderr, so that a token means one value in both.
+	red := o.redactor(conn.settings)
 	var out bytes.Buffer
 	if o.json {
 		err = textout.ReportJSON(&out, r)
@@ -82,7 +84,7 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 		err = textout.ReportText(&out, r, textout.ColorEnabled(stdout, o.lookupEnv))
 	}
 	if err == nil {
-		err = o.write(stdout, o.redactor(conn.settings).String(out.String()))
+		err = o.write(stdout, red.String(out.String()))
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
@@ -90,7 +92,7 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 	}
 	if searchErr != nil {
 		fmt.Fprintf(stderr, "slateo-s3 report: searching CloudTrail: %s\n",
-			o.redactor(conn.settings).String(model.CleanLine(searchErr.Error())))
+			red.String(model.CleanLine(searchErr.Error())))
 		return exitFail
 	}
 	return exitOK
