@@ -149,3 +149,27 @@ func TestSaveReportKey(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRedactedView compares drawing the checklist with and without masking: masking
+// scans the whole 120×40 screen once per frame.
+func BenchmarkRedactedView(b *testing.B) {
+	checks := make([]model.Check, 200)
+	for i := range checks {
+		checks[i] = model.Check{ID: "policy-principal", Bucket: acme.CacheBucketName(),
+			Status: model.Fail, Summary: "statement names arn:aws:iam::123456789012:user/alice",
+			Detail: "from 203.0.113.9", Fix: "aws s3api put-bucket-policy --bucket x"}
+	}
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "plain", true: "redacted"}[on], func(b *testing.B) {
+			fb := &fakeBackend{}
+			m := manual(b, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow,
+				Redact: on}, 120, 40)
+			m = withChecks(b, m, fb, checks)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				_ = m.View()
+			}
+		})
+	}
+}
