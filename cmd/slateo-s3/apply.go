@@ -56,7 +56,7 @@ func bindApplyFlags(fs *flag.FlagSet, o *applyOptions) {
 	fs.StringVar(&o.backupDir, "backup-dir", "",
 		"where to save the documents each change replaces (default "+
 			"$XDG_STATE_HOME/slateo-s3/backups or ~/.local/state/slateo-s3/backups)")
-	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up on AWS after this long")
+	timeoutVar(fs, &o.timeout, 5*time.Minute, "give up on AWS after this `duration`")
 }
 
 // start resolves the settings and the backup directory, refuses to run unattended without

@@ -32,7 +32,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", "slateo-s3 check [--json] [--redact] [flags]", stderr)
 	o := checkOptions{settings: bindSettings(fs), lookupEnv: os.LookupEnv}
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
+	timeoutVar(fs, &o.timeout, 2*time.Minute, "give up on AWS after this `duration`")
 	fs.StringVar(&o.logFile, "log-file", "", "append every AWS call as one JSON line to FILE")
 	o.redact = bindRedact(fs)
 	if code, ok := parseFlags(fs, args); !ok {

@@ -208,6 +208,10 @@ func TestCheckInvalidInputSendsNothing(t *testing.T) {
 		{"unknown flag", []string{"--org", "acme", "--bogus"}, "flag provided but not defined"},
 		{"stray argument", []string{"--org", "acme", "--company", "acme", "extra"},
 			`unexpected argument "extra"`},
+		{"zero timeout", []string{"--org", "acme", "--company", "acme", "--timeout=0"},
+			"flag -timeout: must be more than zero"},
+		{"negative timeout", []string{"--org", "acme", "--company", "acme", "--timeout=-1s"},
+			"flag -timeout: must be more than zero"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.since, "since", 24*time.Hour, "search this far back from --until")
 	fs.StringVar(&o.until, "until", "", "end of the window, RFC 3339 (default now)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of text")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "stop searching after this long")
+	timeoutVar(fs, &o.timeout, 10*time.Minute, "stop searching after this `duration`")
 	o.redact = bindRedact(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -61,6 +61,10 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	return o.run(ctx, s, stdout, stderr)
 }
 
+// maxLookback bounds a search: LookupEvents keeps 90 days, and each older day would cost
+// listing requests against the trail bucket for no events from the history.
+const maxLookback = 90 * 24 * time.Hour
+
 // window returns the time span to search.
 func (o eventsOptions) window() (start, end time.Time, err error) {
 	end = o.now().UTC().Truncate(time.Second)
@@ -73,6 +77,11 @@ func (o eventsOptions) window() (start, end time.Time, err error) {
 	}
 	if o.since <= 0 {
 		return start, end, fmt.Errorf("--since must be positive, not %s", o.since)
+	}
+	if o.since > maxLookback {
+		return start, end, fmt.Errorf("--since is at most %s (90 days), not %s: CloudTrail's "+
+			"event history keeps 90 days, and older trail log files are read a day at a time",
+			maxLookback, o.since)
 	}
 	return end.Add(-o.since), end, nil
 }

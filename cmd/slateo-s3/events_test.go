@@ -95,6 +95,9 @@ func TestEventsInvalidInput(t *testing.T) {
 	}{
 		{name: "until not a time", args: []string{"--until", "yesterday"}, says: "RFC 3339"},
 		{name: "negative since", args: []string{"--since", "-2h"}, says: "positive"},
+		{name: "since beyond 90 days", args: []string{"--since", "1000000h"},
+			says: "at most 2160h0m0s (90 days)"},
+		{name: "zero timeout", args: []string{"--timeout", "0"}, says: "more than zero"},
 		{name: "extra argument", args: []string{"now"}, says: "unexpected argument"},
 	}
 	for _, tt := range tests {

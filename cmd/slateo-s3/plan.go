@@ -29,7 +29,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("plan", "slateo-s3 plan [--versioning] [--ownership] [flags]", stderr)
 	o := planOptions{settings: bindSettings(fs)}
 	bindPlanFlags(fs, &o.plan)
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
+	timeoutVar(fs, &o.timeout, 2*time.Minute, "give up on AWS after this `duration`")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

@@ -44,7 +44,7 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.yes, "yes", false, "restore without asking")
 	fs.StringVar(&o.backupDir, "backup-dir", "",
 		"where to save the document the restore replaces (default: apply's)")
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "give up on AWS after this long")
+	timeoutVar(fs, &o.timeout, 2*time.Minute, "give up on AWS after this `duration`")
 
 	// The file may come before or after the flags.
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
