@@ -68,6 +68,10 @@ func TestScreensFitTheTerminal(t *testing.T) {
 					m = withChecks(t, m, fb, handChecks())
 					m = drive(t, m, keys(string(rune('1'+s)))...)
 					assertScreen(t, m.View(), size.w, size.h)
+					if s != settingsScreen {
+						m = drive(t, m, keys("?")...)
+						assertScreen(t, m.View(), size.w, size.h)
+					}
 				})
 		}
 	}
