@@ -35,7 +35,8 @@ func LoadConfig(path string) (Settings, error) {
 
 	var s Settings
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Settings{}, fmt.Errorf("parsing config file %s: %w", path, err)
+		return Settings{}, fmt.Errorf("parsing config file %s (fix it, or delete it and "+
+			"save the settings again from the console): %w", path, err)
 	}
 	return s, nil
 }
@@ -43,7 +44,12 @@ func LoadConfig(path string) (Settings, error) {
 // SaveConfig writes the settings as JSON, readable only by the user (0600), atomically: a
 // temporary file in the same directory renamed over the old one, so that a crash never leaves
 // half a file. It creates the directory (0700) when needed.
+//
+// The endpoint is never saved: the settings form does not show it, and an endpoint taken
+// from the environment while trying the sandbox would otherwise send every later run, meant
+// for AWS, to a local port without the user seeing why.
 func SaveConfig(path string, s Settings) error {
+	s.EndpointURL = ""
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding config file %s: %w", path, err)

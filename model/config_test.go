@@ -36,6 +36,18 @@ func TestConfigRoundTrip(t *testing.T) {
 	}
 }
 
+func TestSaveConfigLeavesOutTheEndpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	err := SaveConfig(path, Settings{OrgSlug: "acme", EndpointURL: "http://127.0.0.1:4566"})
+	if err != nil {
+		t.Fatalf("SaveConfig: %v", err)
+	}
+	got, err := LoadConfig(path)
+	if err != nil || got.EndpointURL != "" || got.OrgSlug != "acme" {
+		t.Errorf("LoadConfig = %+v, %v; want org acme and no endpoint", got, err)
+	}
+}
+
 func TestConfigOverwrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.json")
 	if err := SaveConfig(path, Settings{OrgSlug: "old"}); err != nil {
