@@ -234,8 +234,9 @@ func TestApplyYesKeepsForeignAndSecondApplyWritesNothing(t *testing.T) {
 	}
 
 	file := backupOf(t, backups, "bucket-policy", cmdUploads)
-	r = runCmd(t, append([]string{"restore", file, "--yes", "--backup-dir", t.TempDir()},
-		settingArgs(srv)...)...)
+	// The backup names its bucket and region: restore needs only the endpoint.
+	r = runCmd(t, "restore", file, "--yes", "--backup-dir", t.TempDir(), "--endpoint-url",
+		srv.URL())
 	if r.code != exitOK {
 		t.Fatalf("restore exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -293,6 +294,8 @@ func TestRestoreUsage(t *testing.T) {
 			"--org", "acme", "--company", "acme"}, want: "reading backup"},
 		{name: "two files", args: []string{"restore", "a.json", "--yes", "b.json"},
 			want: "unexpected argument"},
+		{name: "bad region", args: []string{"restore", "a.json", "--yes", "--region", "mars"},
+			want: `--region "mars"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,7 +73,7 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 
 func (o restoreOptions) start(stdout, stderr io.Writer) int {
 	s, err := o.settings.resolve()
-	if err != nil {
+	if err = connectionErrors(err); err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 restore: %v\n", err)
 		return exitUsage
 	}
@@ -130,4 +130,24 @@ func (o restoreOptions) run(ctx context.Context, sess restoreSession, s model.Se
 	fmt.Fprintf(stdout, "  restored; the document it replaced is saved in %s\n",
 		res.BackupFile)
 	return exitOK
+}
+
+// connectionErrors keeps of a settings error only what matters for reaching AWS: a backup
+// names its own bucket or key and region, so restore needs no org, company or bucket names,
+// only a valid region and endpoint to connect with.
+func connectionErrors(err error) error {
+	var invalid *model.ValidationError
+	if !errors.As(err, &invalid) {
+		return err
+	}
+	var kept []model.FieldError
+	for _, f := range invalid.Fields {
+		if f.Field == model.FieldRegion || f.Field == model.FieldEndpointURL {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return &model.ValidationError{Fields: kept}
 }
