@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -97,6 +98,19 @@ func redactLine(r *redact.Redactor, line string) string {
 		return styled
 	}
 	return want
+}
+
+// withRedactKey adds R to the help: first on the short line, where a long line is cut at
+// the right edge and a screen-sharer must still find it; with the global keys in the full
+// help. The settings form takes every letter, so R is not offered there.
+func (m Model) withRedactKey(own, global []key.Binding) ([]key.Binding, []key.Binding) {
+	switch {
+	case m.active == settingsScreen:
+		return own, global
+	case m.fullHelp:
+		return own, append(global, m.c.keys.Redact)
+	}
+	return append([]key.Binding{m.c.keys.Redact}, own...), global
 }
 
 // redactMark is the header's mark while the screens are masked.

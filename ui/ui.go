@@ -526,8 +526,7 @@ func (m Model) activeView() string {
 }
 
 func (m Model) helpView() string {
-	global := []key.Binding{m.c.keys.Screens, m.c.keys.Redact, m.c.keys.Report,
-		m.c.keys.Help, m.c.keys.Quit}
+	global := []key.Binding{m.c.keys.Screens, m.c.keys.Report, m.c.keys.Help, m.c.keys.Quit}
 	var own []key.Binding
 	switch m.active {
 	case settingsScreen:
@@ -547,6 +546,7 @@ func (m Model) helpView() string {
 		global = append([]key.Binding{m.c.keys.Refresh, m.c.keys.Pause, m.c.keys.ForceQ},
 			global...)
 	}
+	own, global = m.withRedactKey(own, global)
 	h := m.help
 	h.ShowAll = m.fullHelp
 	lines := strings.Split(h.View(screenHelp{own: own, global: global}), "\n")
