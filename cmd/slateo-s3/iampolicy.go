@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"slateo-s3/awsops"
+	"slateo-s3/model"
 )
 
 // runIAMPolicy prints the least-privilege IAM policy that the admin's own credentials need:
@@ -18,10 +20,28 @@ func runIAMPolicy(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	s, err := settings.resolve()
+	if onlyOrgMissing(err) {
+		// The policy names the buckets, the region and the key, not the org.
+		err = nil
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 iam-policy: %v\n", err)
 		return exitUsage
 	}
 	fmt.Fprintln(stdout, awsops.IAMPolicy(s, *write))
 	return exitOK
+}
+
+// onlyOrgMissing reports whether err only says that the org slug is missing or invalid.
+func onlyOrgMissing(err error) bool {
+	var v *model.ValidationError
+	if !errors.As(err, &v) || len(v.Fields) == 0 {
+		return false
+	}
+	for _, f := range v.Fields {
+		if f.Field != model.FieldOrg {
+			return false
+		}
+	}
+	return true
 }

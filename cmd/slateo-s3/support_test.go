@@ -175,7 +175,9 @@ func TestIAMPolicyCommand(t *testing.T) {
 			wantNot: []string{"s3:PutBucketPolicy", "kms:PutKeyPolicy"}},
 		{name: "apply", args: []string{"--org", "acme", "--company", "acme", "--apply"},
 			want: []string{"s3:PutBucketPolicy", "kms:PutKeyPolicy", "s3:CreateBucket"}},
-		{name: "no settings", code: exitUsage, wantError: "--org"},
+		{name: "no org needed", args: []string{"--company", "acme"},
+			want: []string{`"arn:aws:s3:::acme-slateo-cache"`}},
+		{name: "no buckets", code: exitUsage, wantError: "--company"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
