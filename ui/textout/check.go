@@ -35,6 +35,7 @@ func CheckText(w io.Writer, r CheckReport, color bool) error {
 	for _, g := range groupChecks(r.Settings, r.Checks) {
 		p.line("")
 		p.line(p.st.title.Render(g.title))
+		p.seen = map[string]string{}
 		for _, c := range g.checks {
 			p.check(c, width)
 		}
@@ -54,6 +55,9 @@ type printer struct {
 	w   io.Writer
 	st  styles
 	err error
+	// seen maps each long block already printed in the current group to the check that
+	// printed it, so that a policy quoted by three policy checks is printed once.
+	seen map[string]string
 }
 
 func (p *printer) line(s string) {
@@ -110,17 +114,28 @@ func (p *printer) check(c model.Check, width int) {
 	}
 	// Detail and fix start under the check id, clear of the status column.
 	indent := strings.Repeat(" ", 13)
-	p.block(indent, "detail: ", c.Detail)
-	p.block(indent, "fix:    ", c.Fix)
+	p.block(indent, "detail: ", c.Detail, c.ID)
+	p.block(indent, "fix:    ", c.Fix, c.ID)
 }
 
+// repeatLines is the length from which a block printed again in the same group is replaced
+// by a pointer to its first appearance.
+const repeatLines = 4
+
 // block writes a labelled, possibly multi-line value, every line indented under the check.
-func (p *printer) block(indent, label, value string) {
+func (p *printer) block(indent, label, value, id string) {
 	value = strings.TrimRight(model.Clean(value, true), "\n")
 	if value == "" {
 		return
 	}
 	lines := strings.Split(value, "\n")
+	if len(lines) >= repeatLines && p.seen != nil {
+		if first, ok := p.seen[label+value]; ok {
+			p.line(indent + p.st.faint.Render(label) + "the same as " + first + "'s above")
+			return
+		}
+		p.seen[label+value] = model.CleanLine(id)
+	}
 	p.line(indent + p.st.faint.Render(label) + lines[0])
 	pad := strings.Repeat(" ", len(label))
 	for _, l := range lines[1:] {

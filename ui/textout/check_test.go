@@ -230,3 +230,31 @@ func TestColorEnabled(t *testing.T) {
 		t.Error("colour enabled despite NO_COLOR")
 	}
 }
+
+func TestCheckTextPrintsARepeatedPolicyOnce(t *testing.T) {
+	policy := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}"
+	fail := func(id, bucket string) model.Check {
+		return model.Check{ID: id, Bucket: bucket, Status: model.Fail, Summary: id,
+			Detail: policy}
+	}
+	r := CheckReport{
+		Settings: model.Settings{OrgSlug: "acme", Company: "acme"},
+		Caller:   model.Known(model.Caller{Account: "111122223333"}),
+		Checks: []model.Check{
+			fail("policy-principal", "acme-slateo-uploads"),
+			fail("policy-actions", "acme-slateo-uploads"),
+			fail("policy-principal", "acme-slateo-cache"),
+		},
+	}
+	var out bytes.Buffer
+	if err := CheckText(&out, r, false); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if n := strings.Count(text, `"Version": "2012-10-17"`); n != 2 {
+		t.Errorf("the policy is printed %d times, want once per bucket:\n%s", n, text)
+	}
+	if !strings.Contains(text, "detail: the same as policy-principal's above") {
+		t.Errorf("the repeat does not point at its first appearance:\n%s", text)
+	}
+}
