@@ -3,13 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"slateo-s3/model"
 	"slateo-s3/ui/redact"
@@ -61,43 +59,18 @@ func (m Model) saveReport() (tea.Model, tea.Cmd) {
 	}
 }
 
-// escapeSeq matches the terminal's styling sequences: CSI (colours) and OSC.
-var escapeSeq = regexp.MustCompile(
-	`\x1b\[[0-9;:?<=>]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
-
-// redactView masks a rendered screen line by line. A line is masked piece by piece between
-// its styling sequences, keeping its colours, when that masks exactly what masking its
-// plain text masks; otherwise (a value split by styling) the plain masked line is shown,
-// so nothing escapes. Lines stay within the width.
+// redactView masks a rendered screen, keeping its colours where that is safe (see
+// redact.Styled), and keeps each line within the width, since a token can be longer than
+// what it masks.
 func (m Model) redactView(view string) string {
 	if !m.redacting || m.redactor == nil {
 		return view
 	}
-	lines := strings.Split(view, "\n")
+	lines := strings.Split(m.redactor.Styled(view), "\n")
 	for i, l := range lines {
-		lines[i] = truncate(redactLine(m.redactor, l), m.c.width)
+		lines[i] = truncate(l, m.c.width)
 	}
 	return strings.Join(lines, "\n")
-}
-
-func redactLine(r *redact.Redactor, line string) string {
-	plain := ansi.Strip(line)
-	want := r.String(plain)
-	if want == plain {
-		return line
-	}
-	var b strings.Builder
-	last := 0
-	for _, loc := range escapeSeq.FindAllStringIndex(line, -1) {
-		b.WriteString(r.String(line[last:loc[0]]))
-		b.WriteString(line[loc[0]:loc[1]])
-		last = loc[1]
-	}
-	b.WriteString(r.String(line[last:]))
-	if styled := b.String(); ansi.Strip(styled) == want {
-		return styled
-	}
-	return want
 }
 
 // withRedactKey adds R to the help: first on the short line, where a long line is cut at

@@ -13,7 +13,6 @@ import (
 	"slateo-s3/awsops/sandbox"
 	"slateo-s3/awsops/sandbox/sandboxtest"
 	"slateo-s3/model"
-	"slateo-s3/ui/redact"
 )
 
 // TestRedactedScreens renders every screen against the broken scenario with redaction on
@@ -95,30 +94,6 @@ func TestRedactToggle(t *testing.T) {
 	m = drive(t, m, keys("R")...)
 	if again := m.View(); !strings.Contains(again, "account [account-1]") {
 		t.Errorf("the account's token changed after toggling:\n%s", again)
-	}
-}
-
-// TestRedactLine masks between styling sequences, and falls back to the plain masked line
-// when styling splits a value.
-func TestRedactLine(t *testing.T) {
-	bold := func(s string) string { return "\x1b[1m" + s + "\x1b[0m" }
-	tests := []struct {
-		name, line, want string
-	}{
-		{"plain", "account 123456789012", "account [account-1]"},
-		{"styled value", "account " + bold("123456789012"),
-			"account " + bold("[account-1]")},
-		{"value after a style", bold("account:") + "123456789012",
-			bold("account:") + "[account-1]"},
-		{"split by a style", "arn 1234567" + bold("89012") + " x", "arn [account-1] x"},
-		{"nothing to mask", bold("acme-slateo-cache"), bold("acme-slateo-cache")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := redactLine(redact.New(), tt.line); got != tt.want {
-				t.Errorf("redactLine(%q) = %q, want %q", tt.line, got, tt.want)
-			}
-		})
 	}
 }
 

@@ -28,7 +28,8 @@ func bindRedact(fs *flag.FlagSet) *bool {
 }
 
 // redactedOutput holds a command's rendered output and writes it masked in one piece, so
-// that no value split across two writes escapes the mask. A nil Redactor writes through.
+// that no value split across two writes escapes the mask; colours are kept where that is
+// safe (redact.Styled). A nil Redactor writes through.
 type redactedOutput struct {
 	w   io.Writer
 	r   *redact.Redactor
@@ -54,7 +55,7 @@ func (o *redactedOutput) Flush() error {
 	if o.r == nil || o.buf.Len() == 0 {
 		return nil
 	}
-	_, err := io.WriteString(o.w, o.r.String(o.buf.String()))
+	_, err := io.WriteString(o.w, o.r.Styled(o.buf.String()))
 	o.buf.Reset()
 	return err
 }

@@ -84,7 +84,7 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 		err = textout.ReportText(&out, r, textout.ColorEnabled(stdout, o.lookupEnv))
 	}
 	if err == nil {
-		err = o.write(stdout, red.String(out.String()))
+		err = o.write(stdout, red.Styled(out.String()))
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)

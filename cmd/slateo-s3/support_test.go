@@ -16,6 +16,8 @@ import (
 
 	"slateo-s3/awsops/sandbox"
 	"slateo-s3/awsops/sandbox/sandboxtest"
+	"slateo-s3/model"
+	"slateo-s3/ui/textout"
 )
 
 // TestRedactHidesSandboxSecrets runs every command that prints what AWS holds against the
@@ -508,5 +510,35 @@ func TestSandboxCommandFromReport(t *testing.T) {
 	if r.code != exitOK {
 		t.Errorf("%s against the rebuilt healthy account exited %d:\n%s%s", checkLine, r.code,
 			r.stdout, r.stderr)
+	}
+}
+
+// TestRedactColouredOutput: on a terminal check prints in colour; masking still hides the
+// accounts, addresses and users of styled text, and the colours stay.
+func TestRedactColouredOutput(t *testing.T) {
+	s := model.Settings{OrgSlug: "acme", Company: "acme", Region: "us-west-2",
+		EndpointURL: "http://203.0.113.7:4566"}
+	report := textout.CheckReport{Settings: s,
+		Caller: model.Known(model.Caller{Account: "123456789012",
+			ARN: "arn:aws:iam::123456789012:user/alice"}),
+		Checks: []model.Check{{ID: "policy-principal", Bucket: "acme-slateo-uploads",
+			Status: model.Fail, Summary: "principal arn:aws:iam::444455556666:root",
+			Detail: "123456789012"}}}
+	var stdout bytes.Buffer
+	out := newRedactedOutput(&stdout, newRedactor(s))
+	if err := textout.CheckText(out, report, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got := stdout.String()
+	if !strings.Contains(got, "\x1b[") {
+		t.Fatalf("no colour in the output; the test proves nothing:\n%q", got)
+	}
+	for _, s := range []string{"123456789012", "444455556666", "203.0.113.7", "alice"} {
+		if strings.Contains(got, s) {
+			t.Errorf("coloured output shows %q:\n%q", s, got)
+		}
 	}
 }
