@@ -70,7 +70,7 @@ func resourceOf(r sandboxtest.Request, action string) string {
 
 // TestIAMPolicyAllowsWhatCommandsCall runs commands against the broken sandbox, reads its
 // request log, and proves that the printed policy allows every call they made: check,
-// events and report the read-only policy; apply the apply policy.
+// plan, events and report the read-only policy; apply the apply policy.
 func TestIAMPolicyAllowsWhatCommandsCall(t *testing.T) {
 	isolateAWS(t)
 	tests := []struct {
@@ -80,7 +80,7 @@ func TestIAMPolicyAllowsWhatCommandsCall(t *testing.T) {
 		// wantOps must appear in the log, so that the test proves something.
 		wantOps []string
 	}{
-		{name: "read only", commands: [][]string{{"check"}, {"events"}, {"report"}},
+		{name: "read only", commands: [][]string{{"check"}, {"plan"}, {"events"}, {"report"}},
 			wantOps: []string{"GetBucketPolicy", "GetKeyPolicy", "LookupEvents",
 				"DescribeTrails", "GetObject"}},
 		{name: "apply", commands: [][]string{{"apply", "--yes",
