@@ -2,7 +2,9 @@ package kmssim
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -91,6 +93,11 @@ var writes = map[string]bool{
 // Operation names the KMS operation of a request, from its X-Amz-Target header.
 func (s *Service) Operation(r *http.Request) (string, string) {
 	return strings.TrimPrefix(r.Header.Get("X-Amz-Target"), targetPrefix), ""
+}
+
+// Operations lists, sorted, the KMS operations the service answers, from its routing table.
+func (s *Service) Operations() []string {
+	return slices.Sorted(maps.Keys(operations))
 }
 
 // ServeHTTP answers one KMS request.

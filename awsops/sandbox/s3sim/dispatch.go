@@ -1,7 +1,9 @@
 package s3sim
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 
 	"slateo-s3/awsops/sandbox/simcore"
 )
@@ -53,6 +55,20 @@ var readHandlers = map[string]readHandler{
 	"UploadPart":                 (*Service).serveUploadPart,
 	"CompleteMultipartUpload":    (*Service).serveCompleteMultipartUpload,
 	"AbortMultipartUpload":       (*Service).serveAbortMultipartUpload,
+}
+
+// preflightOperation is the name Operation gives a CORS preflight (OPTIONS) request, which
+// ServeHTTP answers itself, before dispatch.
+const preflightOperation = "PreflightRequest"
+
+// Operations lists, sorted, the operations S3 answers: those of its dispatch tables and the
+// CORS preflight. An operation Operation names but no table serves answers NotImplemented
+// and is not listed.
+func (s *Service) Operations() []string {
+	ops := append(slices.Collect(maps.Keys(writeHandlers)), preflightOperation)
+	ops = slices.AppendSeq(ops, maps.Keys(readHandlers))
+	slices.Sort(ops)
+	return ops
 }
 
 func (s *Service) dispatch(w http.ResponseWriter, r *http.Request, c *call) {

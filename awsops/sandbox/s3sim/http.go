@@ -65,7 +65,7 @@ func splitPath(r *http.Request) (bucket, key string) {
 func (s *Service) Operation(r *http.Request) (string, string) {
 	bucket, key := splitPath(r)
 	if r.Method == http.MethodOptions {
-		return "PreflightRequest", bucket
+		return preflightOperation, bucket
 	}
 	if bucket == "" {
 		if r.Method == http.MethodGet {

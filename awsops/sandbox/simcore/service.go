@@ -13,6 +13,9 @@ type Service interface {
 	// and, for S3, the bucket it concerns. The sandbox uses it for --fail and --log before
 	// ServeHTTP runs; it may read the request's form but must leave the body readable.
 	Operation(r *http.Request) (operation, bucket string)
+	// Operations lists, sorted, every operation name the service answers, as Operation
+	// names them; the sandbox refuses a --fail for an operation no service lists.
+	Operations() []string
 	// WriteFault answers a request with an injected error code, shaped as this service
 	// shapes its errors (status, body), for --fail.
 	WriteFault(w http.ResponseWriter, r *http.Request, code string)

@@ -13,6 +13,9 @@ import (
 
 const namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 
+// getCallerIdentity is the one action the service answers.
+const getCallerIdentity = "GetCallerIdentity"
+
 // Service is the simulated STS. It holds no state and is safe for concurrent use.
 type Service struct {
 	env simcore.Env
@@ -34,6 +37,11 @@ func (s *Service) Operation(r *http.Request) (string, string) {
 	return r.Form.Get("Action"), ""
 }
 
+// Operations lists the STS actions the service answers: GetCallerIdentity only.
+func (s *Service) Operations() []string {
+	return []string{getCallerIdentity}
+}
+
 type identityResponse struct {
 	XMLName xml.Name `xml:"GetCallerIdentityResponse"`
 	XMLNS   string   `xml:"xmlns,attr"`
@@ -46,7 +54,7 @@ type identityResponse struct {
 // ServeHTTP answers one STS request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action, _ := s.Operation(r)
-	if action != "GetCallerIdentity" {
+	if action != getCallerIdentity {
 		writeError(w, http.StatusBadRequest, "InvalidAction",
 			"Could not find operation "+action+" for version "+r.Form.Get("Version"))
 		return

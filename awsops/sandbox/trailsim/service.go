@@ -12,7 +12,9 @@ package trailsim
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -113,6 +115,12 @@ func (s *Service) Operation(r *http.Request) (string, string) {
 
 // shortTargetPrefix is the X-Amz-Target prefix the Go SDK v2 sends.
 const shortTargetPrefix = "CloudTrail_20131101."
+
+// Operations lists, sorted, the CloudTrail operations the service answers, from its routing
+// table.
+func (s *Service) Operations() []string {
+	return slices.Sorted(maps.Keys(operations))
+}
 
 // ServeHTTP answers one CloudTrail request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
