@@ -62,8 +62,10 @@ func Start(o Options) (*Server, error) {
 	return s, nil
 }
 
-// build makes the services, loads the state file or applies the scenario, and seeds events.
+// build makes the services, refuses faults for operations they do not answer, loads the
+// state file or applies the scenario, and seeds events.
 func build(o Options) (*Server, error) {
+	requested := o.Faults // the caller's; a report's denials are added below
 	saved, err := readState(o.StateFile)
 	if err != nil {
 		return nil, err
@@ -88,6 +90,9 @@ func build(o Options) (*Server, error) {
 	s.env = simcore.Env{Account: account, Now: o.Now, Journal: &simcore.Journal{},
 		Changed: s.changed, OrgRoles: o.OrgRoles}
 	s.makeServices()
+	if err := checkFaultOperations(requested, s.services); err != nil {
+		return nil, err
+	}
 	switch {
 	case saved != nil:
 		err = s.loadState(saved)
