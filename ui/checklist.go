@@ -218,14 +218,14 @@ func (m checklistModel) view() string {
 			st.subtle.Render(" — press / to show every check")
 	}
 	list := m.listView()
-	pane := m.paneTitle() + "\n" + m.detail.View()
+	pane := m.paneTitle() + "\n" + trimLines(m.detail.View())
 	if !m.wide() {
 		return list + "\n" + pane
 	}
 	sep := strings.TrimSuffix(strings.Repeat("│\n", m.c.bodyH), "\n")
-	return lipgloss.JoinHorizontal(lipgloss.Top,
+	return trimLines(lipgloss.JoinHorizontal(lipgloss.Top,
 		fitHeight(list, m.listW(), m.c.bodyH), " ", m.c.styles.border.Render(sep),
-		fitHeight(pane, m.paneW(), m.c.bodyH))
+		fitHeight(pane, m.paneW(), m.c.bodyH)))
 }
 
 // listView is the title line, the missing permissions and the visible rows, padded to the

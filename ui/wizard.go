@@ -209,7 +209,7 @@ func (m wizardModel) view() string {
 	if m.confirm.open {
 		return m.confirm.view()
 	}
-	return m.head() + "\n" + m.body.View()
+	return m.head() + "\n" + trimLines(m.body.View())
 }
 
 // head is the step's title, why it matters, and whether each bucket already has it.
@@ -336,29 +336,6 @@ func (m wizardModel) commandsText() string {
 		}
 	}
 	return strings.Join(parts, "\n")
-}
-
-// shellLines breaks each line of a shell command at spaces to fit width, ending every
-// broken line with a backslash, so that text copied from the screen still runs. A word
-// longer than the width stays whole.
-func shellLines(cmd string, width int) string {
-	var out []string
-	for _, line := range strings.Split(cmd, "\n") {
-		cur := "  "
-		for i, word := range strings.Fields(line) {
-			if i > 0 && len(cur)+1+len(word)+2 > width {
-				out = append(out, cur+" \\")
-				cur = "    " + word
-				continue
-			}
-			if i > 0 {
-				cur += " "
-			}
-			cur += word
-		}
-		out = append(out, cur)
-	}
-	return strings.Join(out, "\n")
 }
 
 // docLabel says what a command's document is: the file it reads, or the statement to add.
