@@ -110,13 +110,15 @@ func (m logModel) view() string {
 	var b strings.Builder
 	b.WriteString(st.bold.Render(fmt.Sprintf("%d AWS calls, newest first", len(m.calls))) + "\n")
 	callW, targetW := m.columns()
-	b.WriteString(st.subtle.Render("time      "+padRight("call", callW+1)+
+	b.WriteString(st.subtle.Render("  time      "+padRight("call", callW+1)+
 		padRight("target", targetW+1)+"result") + "\n")
 	end := min(m.offset+m.rows(), len(m.calls))
 	for i := m.offset; i < end; i++ {
-		line := truncate(m.row(m.at(i)), m.c.bodyW)
+		// The marker shows the selection where reverse video does not (NO_COLOR).
+		line := truncate("  "+m.row(m.at(i)), m.c.bodyW)
 		if i == m.cursor {
-			line = st.selected.Render(padRight(line, m.c.bodyW))
+			line = st.selected.Render(padRight(truncate("› "+m.row(m.at(i)), m.c.bodyW),
+				m.c.bodyW))
 		}
 		b.WriteString(line + "\n")
 	}
@@ -136,7 +138,7 @@ func (m logModel) columns() (callW, targetW int) {
 	if m.c.bodyW >= 110 {
 		callW = 36
 	}
-	targetW = max(m.c.bodyW-10-(callW+1)-24, 12)
+	targetW = max(m.c.bodyW-12-(callW+1)-24, 12)
 	return callW, targetW
 }
 

@@ -384,14 +384,22 @@ func (m eventsModel) row(i int) string {
 	if check == "" {
 		check = "-"
 	}
-	text := fmt.Sprintf("%s  %-16s %-8s %-18s %s", e.Time.UTC().Format("01-02 15:04"),
-		model.CleanLine(e.Name), m.bucketLabel(bucketOf(e.Resource)), model.CleanLine(check),
-		model.CleanLine(e.Diagnosis))
-	text = truncate(text, m.env.Width())
+	// Each column is cut to its width so that a long name never pushes the next ones.
+	text := e.Time.UTC().Format("01-02 15:04") + "  " +
+		column(model.CleanLine(e.Name), 16) + column(m.bucketLabel(bucketOf(e.Resource)), 8) +
+		column(model.CleanLine(check), 19) + model.CleanLine(e.Diagnosis)
+	// The marker shows the selection where reverse video does not (NO_COLOR).
 	if i == m.cursor {
+		text = truncate("› "+text, m.env.Width())
 		return m.env.Selected(padRight(text, m.env.Width()))
 	}
-	return text
+	return truncate("  "+text, m.env.Width())
+}
+
+// column cuts s to width cells (with … when cut) and pads it, plus one space between
+// columns.
+func column(s string, width int) string {
+	return padRight(truncate(s, width), width) + " "
 }
 
 // bucketLabel names a bucket by its purpose when it is one of the configured two.
