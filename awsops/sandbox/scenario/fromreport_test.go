@@ -118,3 +118,27 @@ func TestReportApply(t *testing.T) {
 			tr.Env.Account)
 	}
 }
+
+// FuzzReportApply: a report is a file from a customer; whatever it holds, reading it and
+// rebuilding its account fails with an error or succeeds, and never panics.
+func FuzzReportApply(f *testing.F) {
+	f.Add([]byte(maskedReport))
+	f.Add([]byte(`{"settings": {"uploads_bucket": "b"}, "documents": {"buckets": [` +
+		`{"name": "b", "presence": {"availability": "present", "value": "owned"},` +
+		`"cors": {"availability": "present", "value": [{"allowed_methods": ["GET"]}]}}]},` +
+		`"events": {"events": [{"source": "s3.amazonaws.com", "name": "GetObject",` +
+		`"principal": "arn:aws:sts::1:assumed-role/r/s", "resource": "arn:aws:s3:::b/k"}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseReport(data)
+		if err != nil {
+			return
+		}
+		env := newTarget(t).Env
+		env.OrgRoles = r.OrgRoles()
+		tr := Target{Env: env, S3: s3sim.New(env), KMS: kmssim.New(env),
+			Trail: trailsim.New(env)}
+		tr.Trail.UseBuckets(tr.S3.BucketExists)
+		_ = r.Apply(tr)
+		_ = r.Denied()
+	})
+}
