@@ -71,10 +71,26 @@ type screenHelp struct {
 
 // ShortHelp returns the keys for the one-line help.
 func (h screenHelp) ShortHelp() []key.Binding {
-	return append(append([]key.Binding(nil), h.own...), h.global...)
+	return append(append([]key.Binding(nil), h.own...), h.globalOnly()...)
 }
 
 // FullHelp returns the keys for the expanded help, the screen's keys in the first column.
 func (h screenHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{h.own, h.global}
+	return [][]key.Binding{h.own, h.globalOnly()}
+}
+
+// globalOnly is the global keys that the screen's own keys do not already list, so that
+// each key shows once (the checklist lists r and p as its own).
+func (h screenHelp) globalOnly() []key.Binding {
+	seen := map[string]bool{}
+	for _, b := range h.own {
+		seen[b.Help().Key] = true
+	}
+	var out []key.Binding
+	for _, b := range h.global {
+		if !seen[b.Help().Key] {
+			out = append(out, b)
+		}
+	}
+	return out
 }
