@@ -56,6 +56,9 @@ type settingsModel struct {
 	touched []bool
 	// saveErr is why the last save failed, shown under the form.
 	saveErr string
+	// discarding is set by esc with unsaved edits: a second esc throws them away, any
+	// other key keeps editing.
+	discarding bool
 }
 
 func newSettingsModel(c *common) settingsModel {
@@ -85,6 +88,7 @@ func (m *settingsModel) load(s model.Settings) {
 	m.focus = 0
 	m.inputs[0].Focus()
 	m.saveErr = ""
+	m.discarding = false
 	*m = m.placeholders()
 }
 
@@ -127,6 +131,9 @@ func (m settingsModel) update(msg tea.Msg) (settingsModel, tea.Cmd) {
 		return m, cmd
 	}
 	k := m.c.keys
+	if !key.Matches(km, k.Back) {
+		m.discarding = false
+	}
 	switch {
 	case key.Matches(km, k.Save):
 		return m.save()
@@ -176,14 +183,24 @@ func (m settingsModel) move(delta int) (settingsModel, tea.Cmd) {
 	return m, m.inputs[m.focus].Focus()
 }
 
-// leave drops unsaved edits and goes back to the checklist, when there are settings to use.
+// leave goes back to the checklist, when there are settings to use. With unsaved edits
+// the first esc only asks; the second drops them and says so.
 func (m settingsModel) leave() (settingsModel, tea.Cmd) {
 	if len(m.c.settings.Validate()) > 0 {
 		m.saveErr = "the saved settings are incomplete: fill in the form and press ctrl+s"
 		return m, nil
 	}
+	edited := m.value() != m.c.settings
+	if edited && !m.discarding {
+		m.discarding = true
+		return m, nil
+	}
 	m.load(m.c.settings)
-	return m, func() tea.Msg { return switchScreenMsg(checklistScreen) }
+	back := func() tea.Msg { return switchScreenMsg(checklistScreen) }
+	if !edited {
+		return m, back
+	}
+	return m, tea.Sequence(back, Notice("unsaved changes discarded"))
 }
 
 // save validates the whole form; when valid it stores the settings and tells the root.
@@ -232,6 +249,10 @@ func (m settingsModel) view() string {
 	b.WriteString(m.derivedView())
 	if m.saveErr != "" {
 		b.WriteString("\n" + st.errorText.Render(m.saveErr))
+	}
+	if m.discarding {
+		b.WriteString("\n" + st.status[model.Warn].Render(wrap("! unsaved changes: "+
+			"press esc again to discard them, ctrl+s to save", max(m.c.bodyW, 20))))
 	}
 	return b.String()
 }
