@@ -201,7 +201,7 @@ func (m confirmModel) view() string {
 	title := st.title.Render(fmt.Sprintf("Apply step %d: %s", m.step+1,
 		wizardSteps[m.step].title))
 	return truncate(title, m.c.bodyW) + "\n" + truncate(m.prompt(), m.c.bodyW) + "\n" +
-		m.body.View()
+		trimLines(m.body.View())
 }
 
 // text lists each change with its diff, then what the admin can do, or what was done.
@@ -218,7 +218,7 @@ func (m confirmModel) text() string {
 	}
 	var parts []string
 	if len(m.outcomes) > 0 {
-		parts = append(parts, m.outcomeLines()...)
+		parts = append(parts, m.outcomeLines(w)...)
 		parts = append(parts, "")
 	}
 	for _, c := range m.changes {
@@ -269,22 +269,23 @@ func (m confirmModel) prompt() string {
 		n)) + st.subtle.Render(" — each document is backed up first")
 }
 
-// outcomeLines say what applying did, change by change.
-func (m confirmModel) outcomeLines() []string {
+// outcomeLines say what applying did, change by change, wrapped to width: the backup
+// file goes whole on its own line so that the admin can find it.
+func (m confirmModel) outcomeLines(width int) []string {
 	st := m.c.styles
 	var lines []string
 	for _, o := range m.outcomes {
 		title := model.CleanLine(o.change.Title)
 		switch {
 		case o.err != nil:
-			lines = append(lines, st.status[model.Fail].Render("✗ failed  ")+title+": "+
-				model.CleanLine(o.err.Error()))
+			lines = append(lines, st.status[model.Fail].Render("✗ failed")+" "+
+				wrap(title+": "+model.CleanLine(o.err.Error()), width-9))
 		case o.result.Unchanged:
 			lines = append(lines, st.status[model.Skip].Render("- unchanged ")+title+
 				": already as planned")
 		case o.result.BackupFile != "":
-			lines = append(lines, st.status[model.Pass].Render("✓ written ")+title+
-				" (backup: "+model.CleanLine(o.result.BackupFile)+")")
+			lines = append(lines, st.status[model.Pass].Render("✓ written ")+title,
+				wrap("  backup: "+model.CleanLine(o.result.BackupFile), width))
 		default:
 			lines = append(lines, st.status[model.Pass].Render("✓ written ")+title)
 		}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestAppliedStepShowsTheWholeBackupPath(t *testing.T) {
+	o := sandboxOptions(t, "broken")
+	o.WritesAllowed = true
+	o.BackupDir = filepath.Join(t.TempDir(), "a-backup-directory-with-a-rather-long-name")
+	if err := os.MkdirAll(o.BackupDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, o, 80, 24)
+	m = drive(t, m, keys("2", "n", "n", "a")...)
+	m = drive(t, m, keys("y")...)
+	view := ansi.Strip(m.View())
+	assertScreen(t, view, 80, 24)
+
+	backups, _ := os.ReadDir(o.BackupDir)
+	if len(backups) != 1 {
+		t.Fatalf("want one backup, got %v:\n%s", backups, view)
+	}
+	file := filepath.Join(o.BackupDir, backups[0].Name())
+	// The path is wrapped at the screen edge, its lines indented by two.
+	joined := strings.ReplaceAll(strings.ReplaceAll(view, "\n  ", ""), "backup: ", "backup:")
+	if !strings.Contains(joined, "backup:"+file+"\n") {
+		t.Errorf("the backup path %s is not shown whole:\n%s", file, view)
+	}
+}
