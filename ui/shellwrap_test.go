@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -89,5 +90,30 @@ func TestWizardShowsWholeCommandsAndCopiesThemUnbroken(t *testing.T) {
 		"IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true\n"
 	if !strings.Contains(script, want) {
 		t.Errorf("the copied step lacks the command on one line:\n%s", script)
+	}
+}
+
+func TestWizardStepIndicatorShowsEveryStep(t *testing.T) {
+	fb := &fakeBackend{}
+	for _, width := range []int{60, 80, 120} {
+		m := manual(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow},
+			width, 24)
+		m = withChecks(t, m, fb, handChecks())
+		m = drive(t, m, keys("2")...)
+		for step := 1; step <= len(wizardSteps); step++ {
+			t.Run(fmt.Sprintf("%d/step %d", width, step), func(t *testing.T) {
+				view := m.View()
+				assertScreen(t, view, width, 24)
+				head := strings.Split(view, "\n")[3]
+				progress := strings.Replace(" 1  2  3  4  5 ",
+					fmt.Sprintf(" %d ", step), fmt.Sprintf("[%d]", step), 1)
+				if !strings.HasSuffix(strings.TrimRight(head, " "),
+					strings.TrimRight(progress, " ")) ||
+					!strings.Contains(head, fmt.Sprintf("Step %d ", step)) {
+					t.Errorf("the step line lacks its number or a step:\n%q", head)
+				}
+			})
+			m = drive(t, m, keys("n")...)
+		}
 	}
 }

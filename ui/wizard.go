@@ -217,8 +217,7 @@ func (m wizardModel) head() string {
 	st := m.c.styles
 	s := wizardSteps[m.step]
 	w := max(m.c.bodyW, 20)
-	title := st.title.Render(fmt.Sprintf("Step %d of %d · %s", m.step+1, len(wizardSteps),
-		s.title))
+	title := st.title.Render(m.titleText(w - lipgloss.Width(m.progress()) - 1))
 	why := s.why
 	if m.step == len(wizardSteps)-1 {
 		why += " Then press → for the live checklist."
@@ -226,6 +225,18 @@ func (m wizardModel) head() string {
 	lines := []string{spread(title, m.progress(), w), wrap(why, w)}
 	lines = append(lines, m.marks()...)
 	return strings.Join(lines, "\n")
+}
+
+// titleText is the step's title in at most width cells, so that the progress beside it
+// always shows all five steps: "Step 2 of 5 · ..." when it fits, else "Step 2 · ..." (the
+// progress already says of how many), else cut with ….
+func (m wizardModel) titleText(width int) string {
+	s := wizardSteps[m.step]
+	long := fmt.Sprintf("Step %d of %d · %s", m.step+1, len(wizardSteps), s.title)
+	if lipgloss.Width(long) <= width {
+		return long
+	}
+	return truncate(fmt.Sprintf("Step %d · %s", m.step+1, s.title), width)
 }
 
 // progress draws the five steps as dots, the current one bracketed.
