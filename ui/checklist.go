@@ -80,9 +80,15 @@ func (m checklistModel) paneW() int {
 	return m.c.bodyW
 }
 
-// listHeight is how many rows the list shows; the detail pane takes the rest.
+// detailMin is the height the detail pane keeps under a list that grows past half the
+// screen: the summary, what the check verifies and a fix.
+const detailMin = 10
+
+// listHeight is how many rows the list shows; the detail pane takes the rest. Under the
+// list the pane gets half the screen, or on a tall screen what the rows leave of it, down
+// to detailMin lines.
 func (m checklistModel) listHeight() int {
-	h := max((m.c.bodyH-3)/2, 2)
+	h := max((m.c.bodyH-3)/2, min(len(m.rows), m.c.bodyH-3-detailMin), 2)
 	if m.wide() {
 		h = max(m.c.bodyH-1, 2)
 	}
