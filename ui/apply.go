@@ -148,6 +148,10 @@ func (m confirmModel) resize() confirmModel {
 func (m confirmModel) keys() []key.Binding {
 	yes := key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "apply"))
 	no := key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel"))
+	if len(m.backups()) > 0 {
+		copyKey := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy backup path"))
+		return []key.Binding{m.c.keys.Back, copyKey, m.c.keys.Down, m.c.keys.Up}
+	}
 	if len(m.outcomes) > 0 || m.err != nil || len(m.applicable()) == 0 {
 		return []key.Binding{m.c.keys.Back, m.c.keys.Down, m.c.keys.Up}
 	}
@@ -182,6 +186,8 @@ func (m confirmModel) onKey(msg tea.KeyMsg) (confirmModel, tea.Cmd) {
 	case key.Matches(msg, m.c.keys.Back), msg.String() == "n" && !done:
 		m.open = false
 		return m, nil
+	case msg.String() == "c" && len(m.backups()) > 0:
+		return m, m.c.clip.copyCmd("the backup path", strings.Join(m.backups(), "\n"))
 	case msg.String() == "y" && !done && m.busy == "":
 		ap, ok := m.c.backend.(Applier)
 		if !ok {
@@ -267,6 +273,17 @@ func (m confirmModel) prompt() string {
 	}
 	return st.bold.Render(fmt.Sprintf("Write %d change(s) shown below? y: apply · n: cancel",
 		n)) + st.subtle.Render(" — each document is backed up first")
+}
+
+// backups are the files applying backed up the old documents to.
+func (m confirmModel) backups() []string {
+	var out []string
+	for _, o := range m.outcomes {
+		if o.err == nil && o.result.BackupFile != "" {
+			out = append(out, model.CleanLine(o.result.BackupFile))
+		}
+	}
+	return out
 }
 
 // outcomeLines say what applying did, change by change, wrapped to width: the backup

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,9 @@ import (
 )
 
 func TestAppliedStepShowsTheWholeBackupPath(t *testing.T) {
+	var clip bytes.Buffer
 	o := sandboxOptions(t, "broken")
+	o.Clipboard = &clip
 	o.WritesAllowed = true
 	o.BackupDir = filepath.Join(t.TempDir(), "a-backup-directory-with-a-rather-long-name")
 	if err := os.MkdirAll(o.BackupDir, 0o700); err != nil {
@@ -31,5 +34,13 @@ func TestAppliedStepShowsTheWholeBackupPath(t *testing.T) {
 	joined := strings.ReplaceAll(strings.ReplaceAll(view, "\n  ", ""), "backup: ", "backup:")
 	if !strings.Contains(joined, "backup:"+file+"\n") {
 		t.Errorf("the backup path %s is not shown whole:\n%s", file, view)
+	}
+
+	m = drive(t, m, keys("c")...)
+	if got := decodeOSC52(t, clip.String()); got != file {
+		t.Errorf("c copied %q, want the backup path %q", got, file)
+	}
+	if !strings.Contains(m.View(), "copied the backup path") {
+		t.Errorf("no copy notice:\n%s", m.View())
 	}
 }
