@@ -19,6 +19,8 @@ import (
 type embeddedFlags struct {
 	enabled  bool
 	scenario string
+	// fromReport is a report --json file whose account the sandbox rebuilds.
+	fromReport string
 }
 
 func (e *embeddedFlags) bind(fs *flag.FlagSet) {
@@ -26,6 +28,8 @@ func (e *embeddedFlags) bind(fs *flag.FlagSet) {
 		"use an in-process local sandbox instead of AWS (org acme, company acme, us-west-2)")
 	fs.StringVar(&e.scenario, "scenario", "broken",
 		"with --sandbox: the sandbox's account, empty, healthy or broken")
+	fs.StringVar(&e.fromReport, "from-report", "", "with --sandbox: rebuild the account a "+
+		"`slateo-s3 report --json` FILE describes and use its settings")
 }
 
 // conflicts rejects flags that make no sense together: --sandbox has its own endpoint and
@@ -36,6 +40,11 @@ func (e *embeddedFlags) conflicts(fs *flag.FlagSet) error {
 		switch {
 		case f.Name == "scenario" && !e.enabled:
 			errs = append(errs, errors.New("--scenario needs --sandbox"))
+		case f.Name == "from-report" && !e.enabled:
+			errs = append(errs, errors.New("--from-report needs --sandbox"))
+		case f.Name == "scenario" && e.fromReport != "":
+			errs = append(errs, errors.New("--scenario and --from-report cannot be used "+
+				"together"))
 		case !e.enabled:
 		case f.Name == "endpoint-url" || f.Name == "profile" || f.Name == "config":
 			errs = append(errs, fmt.Errorf("--%s cannot be used with --sandbox", f.Name))
@@ -50,7 +59,7 @@ func (e *embeddedFlags) conflicts(fs *flag.FlagSet) error {
 
 // start runs the sandbox on a free loopback port and returns its URL and what stops it.
 func (e *embeddedFlags) start() (string, func() error, error) {
-	srv, err := sandbox.Start(sandbox.Options{Scenario: e.scenario})
+	srv, err := sandbox.Start(sandbox.Options{Scenario: e.scenario, FromReport: e.fromReport})
 	if err != nil {
 		return "", nil, fmt.Errorf("starting the in-process sandbox: %w", err)
 	}

@@ -103,3 +103,19 @@ func printReportHint(w io.Writer, path string) {
 		fmt.Fprintf(w, "The report's denials:  %s\n", strings.Join(args, " "))
 	}
 }
+
+// reportSettings replaces the sandbox's default settings with those of --from-report, the
+// settings the customer's report was made with.
+func (e *embeddedFlags) reportSettings(s *model.Settings) error {
+	if e.fromReport == "" {
+		return nil
+	}
+	rep, err := readReportFile(e.fromReport)
+	if err != nil {
+		return err
+	}
+	r := rep.Settings()
+	*s = model.Settings{OrgSlug: r.OrgSlug, Company: r.Company, UploadsBucket: r.UploadsBucket,
+		CacheBucket: r.CacheBucket, Region: r.Region, KMSKey: r.KMSKey, OrgID: r.OrgID}
+	return nil
+}

@@ -89,6 +89,9 @@ func (f *settingsFlags) resolve() (model.Settings, error) {
 	}
 	if f.embedded.enabled {
 		s = sandboxDefaults
+		if err := f.embedded.reportSettings(&s); err != nil {
+			return s, usageError{err}
+		}
 	} else {
 		loaded, err := f.load()
 		if err != nil {

@@ -542,3 +542,55 @@ func TestRedactColouredOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedSandboxFromReport: `check --sandbox --from-report FILE` rebuilds the
+// customer's account in process, takes the report's settings, and gives its checklist.
+func TestEmbeddedSandboxFromReport(t *testing.T) {
+	isolateAWS(t)
+	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
+	want := checklistOf(t, srv.URL())
+	path := filepath.Join(t.TempDir(), "report.json")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"report", "--json", "-o", path, "--org", "acme", "--company",
+		"acme", "--endpoint-url", srv.URL()}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("report: exit %d; stderr: %s", code, &stderr)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"rebuilt", []string{"--sandbox", "--from-report", path}, exitFail, ""},
+		{"needs --sandbox", []string{"--from-report", path}, exitUsage,
+			"--from-report needs --sandbox"},
+		{"not with --scenario", []string{"--sandbox", "--scenario", "healthy",
+			"--from-report", path}, exitUsage, "cannot be used together"},
+		{"missing file", []string{"--sandbox", "--from-report", path + ".none"}, exitUsage,
+			"--from-report"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"check", "--json"}, tt.args...), &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, &stderr, tt.code, tt.want)
+			}
+			if tt.code != exitFail {
+				return
+			}
+			var out struct{ Checks []checklistLine }
+			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Checks) != len(want) {
+				t.Fatalf("%d checks, want %d", len(out.Checks), len(want))
+			}
+			for i := range want {
+				if out.Checks[i] != want[i] {
+					t.Errorf("check %d:\n got %+v\nwant %+v", i, out.Checks[i], want[i])
+				}
+			}
+		})
+	}
+}
