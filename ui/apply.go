@@ -246,7 +246,9 @@ func (m confirmModel) changeText(c awsops.Change, w int) []string {
 	if d := c.Diff(); d != "" {
 		parts = append(parts, diffText(model.Clean(d, true), w))
 	}
-	return append(parts, st.subtle.Render(truncate("  same as: "+model.CleanLine(c.CLI), w)))
+	// The command is wrapped like the wizard's, so that it can be copied from the screen.
+	return append(parts, st.subtle.Render("  same as:"),
+		st.subtle.Render(shellLines(model.Clean(c.CLI, true), w)))
 }
 
 // diffText indents a unified diff, cutting rather than wrapping its lines so that the

@@ -21,6 +21,15 @@ func TestAppliedStepShowsTheWholeBackupPath(t *testing.T) {
 	}
 	m := start(t, o, 80, 24)
 	m = drive(t, m, keys("2", "n", "n", "a")...)
+	text := ansi.Strip(m.(Model).wizard.confirm.text())
+	if !strings.Contains(text, "  same as:\n  aws s3api put-bucket-cors --bucket acme-slateo-cache") {
+		t.Errorf("the dialog does not give the command:\n%s", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("dialog line %q is wider than the screen", l)
+		}
+	}
 	m = drive(t, m, keys("y")...)
 	view := ansi.Strip(m.View())
 	assertScreen(t, view, 80, 24)

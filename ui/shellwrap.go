@@ -9,8 +9,8 @@ import (
 // screen still runs. Between words a broken line ends with " \" and the next is indented.
 // A word too long for a line (a long --flag=a,b,c value or ARN) is broken inside: the line
 // ends with "\" and the word goes on at column 0, because a shell drops a backslash-newline
-// and joins the two halves; it is never broken inside single quotes, where a backslash is
-// literal.
+// and joins the two halves (inside single quotes the quote is closed and reopened around
+// the break).
 func shellLines(cmd string, width int) string {
 	width = max(width, 12)
 	var out []string
@@ -93,33 +93,53 @@ func shellWords(line string) []string {
 	return words
 }
 
+// Kinds of place inside a word where a line may break.
+const (
+	noBreak     = iota
+	plainBreak  // a backslash-newline joins the two halves
+	quotedBreak // inside single quotes: close the quote, break, and reopen it
+)
+
 // splitWord cuts a word into pieces for lines with firstW, then restW, cells of room: each
 // piece but the last leaves a cell for its backslash, the last two for a " \" after it. It
-// cuts only where a backslash-newline may go (outside single quotes, not after an escaping
-// backslash), preferring a cut after a comma. A word that cannot be cut stays whole.
+// never cuts after an escaping backslash; inside single quotes, where a backslash is
+// literal, it ends the piece with a quote and starts the next with one ('a'\ + 'b' reads
+// as ab). It prefers a cut after a comma. A word that cannot be cut stays whole.
 func splitWord(word string, firstW, restW int) []string {
 	runes := []rune(word)
-	ok := breakable(runes)
+	kinds := breakable(runes)
 	var pieces []string
-	start, w := 0, max(firstW, 3)
-	for len(runes)-start > w-2 {
-		cut := bestCut(runes, ok, start, min(start+w-1, len(runes)-1))
+	start, w, lead := 0, max(firstW, 4), ""
+	for len(lead)+len(runes)-start > w-2 {
+		room := w - 1 - len(lead)
+		cut := bestCut(runes, kinds, start, min(start+room, len(runes)-1))
 		if cut <= start {
 			break
 		}
-		pieces = append(pieces, string(runes[start:cut]))
-		start, w = cut, max(restW, 3)
+		piece := lead + string(runes[start:cut])
+		lead = ""
+		if kinds[cut] == quotedBreak {
+			piece, lead = piece+"'", "'"
+		}
+		pieces = append(pieces, piece)
+		start, w = cut, max(restW, 4)
 	}
-	return append(pieces, string(runes[start:]))
+	return append(pieces, lead+string(runes[start:]))
 }
 
-// breakable reports, for each position p, whether a backslash-newline may go before
-// runes[p] without changing what the shell reads.
-func breakable(runes []rune) []bool {
-	ok := make([]bool, len(runes)+1)
+// breakable says, for each position p, how a line may break before runes[p].
+func breakable(runes []rune) []int {
+	kinds := make([]int, len(runes)+1)
 	quote, escaped := rune(0), false
 	for i, r := range runes {
-		ok[i] = quote != '\'' && !escaped
+		switch {
+		case escaped:
+			kinds[i] = noBreak
+		case quote == '\'':
+			kinds[i] = quotedBreak
+		default:
+			kinds[i] = plainBreak
+		}
 		switch {
 		case escaped:
 			escaped = false
@@ -135,16 +155,16 @@ func breakable(runes []rune) []bool {
 			escaped = true
 		}
 	}
-	return ok
+	return kinds
 }
 
 // bestCut is the cut in (start, end] that splitWord prefers: after the last comma when it
 // leaves at least half the room used, else the last allowed position; start when none is
-// allowed.
-func bestCut(runes []rune, ok []bool, start, end int) int {
+// allowed. A cut inside single quotes needs one cell more, for the closing quote.
+func bestCut(runes []rune, kinds []int, start, end int) int {
 	last := start
 	for p := end; p > start; p-- {
-		if !ok[p] {
+		if kinds[p] == noBreak || (kinds[p] == quotedBreak && p == end) {
 			continue
 		}
 		if last == start {

@@ -34,6 +34,9 @@ func TestShellLinesFitAndRunTheSameCommand(t *testing.T) {
 			"BlockPublicPolicy=true,RestrictPublicBuckets=true",
 		"aws s3api x --query 'Rules[?ID==`a b c d e f g h i j k l m n o p q r s t u`]' " +
 			"--value \"double quoted, with spaces and a \\\" quote inside it, long enough\"",
+		"aws s3api put-bucket-cors --bucket acme-slateo-cache --cors-configuration " +
+			`'{"CORSRules":[{"AllowedHeaders":["*"],"AllowedMethods":["GET","HEAD"],` +
+			`"AllowedOrigins":["https://*.slateo.ai"],"MaxAgeSeconds":3600}]}' --region x`,
 		"aws kms get-key-policy --key-id " + s.KMSKey + " --policy-name default --output text",
 	}
 	for _, c := range model.SetupCommands(s) {
@@ -45,7 +48,7 @@ func TestShellLinesFitAndRunTheSameCommand(t *testing.T) {
 		for _, cmd := range cmds {
 			got := shellLines(cmd, width)
 			for _, l := range strings.Split(got, "\n") {
-				if lipgloss.Width(l) > width && !strings.Contains(cmd, "'Rules") {
+				if lipgloss.Width(l) > width {
 					t.Errorf("width %d: line %q is %d wide:\n%s", width, l, lipgloss.Width(l),
 						got)
 				}
