@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -68,10 +69,16 @@ func (m Model) redactView(view string) string {
 	}
 	lines := strings.Split(m.redactor.Styled(view), "\n")
 	for i, l := range lines {
-		lines[i] = truncate(l, m.c.width)
+		lines[i] = cutValue.ReplaceAllString(truncate(l, m.c.width), "…")
 	}
 	return strings.Join(lines, "\n")
 }
+
+// cutValue is the visible start of a value that a screen cut at its edge ("1234567…"),
+// too short for the redactor to recognise: digits (an account id or an address), an
+// access key id, or an email address. While masking, it goes.
+var cutValue = regexp.MustCompile(`(?:\b\d[\d.:]{2,14}|\b(?:AKIA|ASIA|AIDA|AROA|AIPA|` +
+	`ANPA|ANVA|APKA|AGPA)[A-Z0-9]*|[\w.%+-]+@[\w.-]*)…`)
 
 // withRedactKey adds R to the help: first on the short line, where a long line is cut at
 // the right edge and a screen-sharer must still find it; with the global keys in the full

@@ -148,3 +148,37 @@ func BenchmarkRedactedView(b *testing.B) {
 		})
 	}
 }
+
+// TestRedactCutValues: a value the screen cuts at its edge is too short to be recognised;
+// while masking, its visible start goes too.
+func TestRedactCutValues(t *testing.T) {
+	tests := []struct {
+		name, arn string
+		hidden    []string
+	}{
+		{"account", "arn:aws:iam::123456789012:root", []string{"1234"}},
+		{"key", "arn:aws:iam::123456789012:user/AKIAIOSFODNN7EXAMPLE0", []string{"AKIA"}},
+		{"email", "arn:aws:sts::123456789012:assumed-role/r/someone@example.com",
+			[]string{"someone@"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fb := &fakeBackend{state: model.State{Caller: model.Known(model.Caller{
+				Account: "123456789012", ARN: tt.arn})}}
+			// The header's second line is "account [account-1] · caller " then the ARN,
+			// cut 6 cells into the value at its end.
+			w := len("account 123456789012 · caller ") + len(tt.arn) - 6
+			m := start(t, Options{Settings: acme, Connect: fb.connector(), Now: fixedNow,
+				Redact: true}, w, 24)
+			line := strings.Split(m.View(), "\n")[1]
+			if !strings.HasSuffix(line, "…") {
+				t.Fatalf("header line %q is not cut; the test proves nothing", line)
+			}
+			for _, h := range tt.hidden {
+				if strings.Contains(line, h) {
+					t.Errorf("header line %q shows the start %q of a cut value", line, h)
+				}
+			}
+		})
+	}
+}
