@@ -7,12 +7,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"slateo-s3/awsops/sandbox/kmssim"
 	"slateo-s3/awsops/sandbox/s3sim"
+	"slateo-s3/awsops/sandbox/scenario"
 	"slateo-s3/awsops/sandbox/simcore"
 	"slateo-s3/awsops/sandbox/stssim"
 	"slateo-s3/awsops/sandbox/trailsim"
@@ -76,6 +78,9 @@ func build(o Options) (*Server, error) {
 	}
 	if saved == nil {
 		o = o.withReport(rep)
+	}
+	if saved == nil && rep == nil {
+		o.OrgRoles = append(slices.Clone(o.OrgRoles), scenario.OrgRoles(o.Scenario)...)
 	}
 	account := o.Account
 	if account == "" && saved != nil {

@@ -28,7 +28,7 @@ func TestRedactHidesSandboxSecrets(t *testing.T) {
 	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken"})
 	secrets := sandboxtest.Secrets(t, srv)
 	for _, want := range []string{srv.Account(), "203.0.113.24", "slateo-storage",
-		"sandbox-admin", "AKIASANDBOXADMIN0001", "880265510189"} {
+		"sandbox-admin", "AKIASANDBOXADMIN0001"} {
 		if !contains(secrets, want) {
 			t.Fatalf("the sandbox's secrets %v lack %s: the test would prove nothing", secrets,
 				want)

@@ -12,12 +12,11 @@
 //     org_7f3a). History: the admin's setup calls three days ago in the journal, and the
 //     org role's successful object calls of the last day in the trail's log files, with the
 //     key owner's copies of the KMS calls S3 made for them in the journal.
-//   - broken: the same org, with the faults the runbooks describe. The uploads bucket's
-//     policy names the org role with Slateo's account id mistyped (880265510189): AWS
-//     refuses a policy naming a role that does not exist, and only the configured org slugs
-//     have a role in Slateo's account, so a wrong slug could not be stored; a principal in
-//     another account is one the sandbox (like AWS, for accounts it cannot vouch for)
-//     accepts, and it fails the same check. The cache bucket's policy grants the object
+//   - broken: the same org, with the faults the runbooks describe. Acme also runs a staging
+//     org in Slateo, acme-staging, and the uploads bucket's policy names that org's role:
+//     the wrong slug. Slateo has created that role, so AWS accepts the policy (it refuses a
+//     role that does not exist); the scenario adds acme-staging to the sandbox's org roles
+//     for that reason (OrgRoles). The cache bucket's policy grants the object
 //     actions on the bucket ARN only (no "/*"). The guide's CORS rule sits on the uploads
 //     bucket, not the cache bucket. RestrictPublicBuckets is off on the cache bucket. Both
 //     buckets use SSE-KMS with alias/acme-slateo, whose policy no longer names the org
@@ -68,10 +67,23 @@ const (
 	// OrgRoleARN is the org role the guide asks the policies to name.
 	OrgRoleARN = "arn:aws:iam::" + simcore.SlateoAccount + ":role/" + simcore.SlateoRolePrefix +
 		OrgSlug
-	// WrongPrincipal is the broken scenario's principal on the uploads bucket: the org role
-	// with Slateo's account id mistyped.
-	WrongPrincipal = "arn:aws:iam::880265510189:role/" + simcore.SlateoRolePrefix + OrgSlug
+	// SiblingSlug is the customer's other Slateo org, whose role the broken scenario's
+	// uploads policy names by mistake.
+	SiblingSlug = "acme-staging"
+	// WrongPrincipal is the broken scenario's principal on the uploads bucket: the role of
+	// the wrong org slug.
+	WrongPrincipal = "arn:aws:iam::" + simcore.SlateoAccount + ":role/" +
+		simcore.SlateoRolePrefix + SiblingSlug
 )
+
+// OrgRoles returns the org slugs whose Slateo role a scenario needs to exist besides the
+// sandbox's own: a policy may only name a role that exists.
+func OrgRoles(name string) []string {
+	if name == "broken" {
+		return []string{SiblingSlug}
+	}
+	return nil
+}
 
 // Apply builds the named scenario into an account that holds nothing yet.
 func Apply(name string, t Target) error {

@@ -24,7 +24,8 @@ func newTarget(t *testing.T) Target {
 	t.Helper()
 	env := simcore.Env{
 		Account: simcore.DefaultAccount, Now: func() time.Time { return testNow },
-		Journal: &simcore.Journal{}, Changed: func() {}, OrgRoles: []string{"acme"},
+		Journal: &simcore.Journal{}, Changed: func() {},
+		OrgRoles: append([]string{"acme"}, OrgRoles("broken")...),
 	}
 	tr := Target{Env: env, S3: s3sim.New(env), KMS: kmssim.New(env), Trail: trailsim.New(env)}
 	tr.Trail.UseBuckets(tr.S3.BucketExists)
@@ -147,7 +148,8 @@ func assertTrail(t *testing.T, tr Target) {
 func TestBrokenState(t *testing.T) {
 	tr := applied(t, "broken")
 	uploads := mustGet(t, tr.S3, UploadsBucket, "policy")
-	if !strings.Contains(uploads, WrongPrincipal) || strings.Contains(uploads, OrgRoleARN) {
+	// The wrong slug's role starts with the right one's ARN: look for the whole quoted value.
+	if !strings.Contains(uploads, WrongPrincipal) || strings.Contains(uploads, `"`+OrgRoleARN+`"`) {
 		t.Fatalf("uploads policy %s", uploads)
 	}
 	cache := mustGet(t, tr.S3, CacheBucket, "policy")
