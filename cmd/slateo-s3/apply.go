@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -64,32 +62,20 @@ func bindApplyFlags(fs *flag.FlagSet, o *applyOptions) {
 func (o applyOptions) start(stdout, stderr io.Writer) int {
 	s, err := o.settings.resolve()
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 apply: %v\n", err)
-		return exitUsage
+		return fail(stderr, "apply", exitUsage, err)
 	}
 	if !o.yes && !o.dryRun && !o.isTerminal {
-		fmt.Fprintln(stderr, "slateo-s3 apply: standard input is not a terminal, so no "+
+		return fail(stderr, "apply", exitUsage, "standard input is not a terminal, so no "+
 			"change can be confirmed; pass --yes to apply without asking, or --dry-run")
-		return exitUsage
 	}
-	if o.backupDir == "" {
-		if o.backupDir, err = awsops.DefaultBackupDir(); err != nil {
-			fmt.Fprintf(stderr, "slateo-s3 apply: %v; pass --backup-dir\n", err)
-			return exitUsage
-		}
+	if o.backupDir, err = backupDirOr(o.backupDir); err != nil {
+		return fail(stderr, "apply", exitUsage, err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 apply: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
-	return o.run(ctx, conn.session, conn.settings, stdout, stderr)
+	c := awsCommand{name: "apply", settings: o.settings, timeout: o.timeout, stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn.session, conn.settings, stdout, stderr)
+	})
 }
 
 // applySession is what apply needs of an AWS session.
@@ -108,8 +94,7 @@ func (o applyOptions) run(ctx context.Context, sess applySession, s model.Settin
 	for step := 1; step <= maxApplySteps; step++ {
 		changes, err := sess.Plan(ctx, s, o.plan)
 		if err != nil {
-			fmt.Fprintf(stderr, "slateo-s3 apply: %s\n", model.Clean(err.Error(), true))
-			return exitFail
+			return failClean(stderr, "apply", exitFail, err)
 		}
 		c, ok := nextChange(changes, handled)
 		if !ok {
@@ -154,7 +139,7 @@ func (o applyOptions) handle(ctx context.Context, sess applySession, s model.Set
 	}
 	res, err := sess.Apply(ctx, s, c, o.backupDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 apply: %s\n", model.Clean(err.Error(), true))
+		failClean(stderr, "apply", exitFail, err)
 		if errors.Is(err, awsops.ErrChangedSincePlan) {
 			fmt.Fprintln(stderr, "Nothing was written. Run apply again to see the new diff.")
 		}

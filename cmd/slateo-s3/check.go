@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"slateo-s3/awsops"
@@ -41,32 +39,23 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 
 	s, err := o.settings.resolve()
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
-		return exitUsage
+		return fail(stderr, "check", exitUsage, err)
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	return o.run(ctx, s, stdout, stderr)
-}
-
-func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
 	copts, closeLog, err := o.connectOptions()
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
-		return exitUsage
+		return fail(stderr, "check", exitUsage, err)
 	}
 	defer closeLog()
 
-	conn, err := o.settings.connect(ctx, s, copts)
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
+	c := awsCommand{name: "check", settings: o.settings, timeout: o.timeout, connect: copts,
+		stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn, stdout, stderr)
+	})
+}
 
+// run inspects the account, prints the checklist and returns its exit code.
+func (o checkOptions) run(ctx context.Context, conn *connection, stdout, stderr io.Writer) int {
 	state := conn.session.Inspect(ctx, conn.settings)
 	report := textout.CheckReport{
 		Settings: conn.settings,
@@ -76,6 +65,7 @@ func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr 
 	}
 
 	out := newRedactedOutput(stdout, redactorIf(o.redact != nil && *o.redact, conn.settings))
+	var err error
 	if o.json {
 		err = textout.CheckJSON(out, report)
 	} else {
@@ -85,8 +75,7 @@ func (o checkOptions) run(ctx context.Context, s model.Settings, stdout, stderr 
 		err = out.Flush()
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 check: %v\n", err)
-		return exitFail
+		return fail(stderr, "check", exitFail, err)
 	}
 	return checkExitCode(model.Summarize(report.Checks))
 }

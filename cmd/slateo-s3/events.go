@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"slateo-s3/awsops"
@@ -50,15 +48,13 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 		_, _, err = o.window()
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 events: %v\n", err)
-		return exitUsage
+		return fail(stderr, "events", exitUsage, err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	return o.run(ctx, s, stdout, stderr)
+	c := awsCommand{name: "events", settings: o.settings, timeout: o.timeout, stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn, stdout, stderr)
+	})
 }
 
 // maxLookback bounds a search: LookupEvents keeps 90 days, and each older day would cost
@@ -86,18 +82,13 @@ func (o eventsOptions) window() (start, end time.Time, err error) {
 	return end.Add(-o.since), end, nil
 }
 
-func (o eventsOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 events: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
-
+// run searches the window and prints the denials found, even when the search failed.
+func (o eventsOptions) run(ctx context.Context, conn *connection, stdout, stderr io.Writer) int {
 	start, end, _ := o.window()
 	report, searchErr := searchEvents(ctx, conn.session, conn.settings, start, end)
 	r := redactorIf(o.redact != nil && *o.redact, conn.settings)
 	out := newRedactedOutput(stdout, r)
+	var err error
 	if o.json {
 		err = textout.EventsJSON(out, report)
 		for _, n := range report.Notes {
@@ -110,8 +101,7 @@ func (o eventsOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 		err = out.Flush()
 	}
 	if err = errors.Join(searchErr, err); err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 events: %s\n", r.String(model.CleanLine(err.Error())))
-		return exitFail
+		return fail(stderr, "events", exitFail, r.String(model.CleanLine(err.Error())))
 	}
 	return exitOK
 }

@@ -5,10 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"slateo-s3/awsops"
@@ -35,29 +32,20 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	s, err := o.settings.resolve()
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 plan: %v\n", err)
-		return exitUsage
+		return fail(stderr, "plan", exitUsage, err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	return o.run(ctx, s, stdout, stderr)
+	c := awsCommand{name: "plan", settings: o.settings, timeout: o.timeout, stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn, stdout, stderr)
+	})
 }
 
-func (o planOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 plan: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
-
+// run plans the changes and prints them; a refused change exits 1.
+func (o planOptions) run(ctx context.Context, conn *connection, stdout, stderr io.Writer) int {
 	changes, err := conn.session.Plan(ctx, conn.settings, o.plan)
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 plan: %s\n", model.Clean(err.Error(), true))
-		return exitFail
+		return failClean(stderr, "plan", exitFail, err)
 	}
 	if len(changes) == 0 {
 		fmt.Fprintln(stdout, "Nothing to change: the buckets and key already hold what "+

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 	"time"
 
-	"slateo-s3/awsops"
 	"slateo-s3/diagnostics"
 	"slateo-s3/model"
 	"slateo-s3/ui/redact"
@@ -55,29 +52,22 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("--since must be positive, not %s", o.since)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
-		return exitUsage
+		return fail(stderr, "report", exitUsage, err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	return o.run(ctx, s, stdout, stderr)
+	c := awsCommand{name: "report", settings: o.settings, timeout: o.timeout, stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn, stdout, stderr)
+	})
 }
 
-func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr io.Writer) int {
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
-
+// run gathers the report, masks it and writes it.
+func (o reportOptions) run(ctx context.Context, conn *connection, stdout, stderr io.Writer) int {
 	r, searchErr := o.gather(ctx, conn)
 	// One redactor for stdout and stderr, so that a token means one value in both.
 	red := o.redactor(conn.settings)
 	var out bytes.Buffer
+	var err error
 	if o.json {
 		err = textout.ReportJSON(&out, r)
 	} else {
@@ -87,13 +77,11 @@ func (o reportOptions) run(ctx context.Context, s model.Settings, stdout, stderr
 		err = o.write(stdout, red.Styled(out.String()))
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 report: %v\n", err)
-		return exitFail
+		return fail(stderr, "report", exitFail, err)
 	}
 	if searchErr != nil {
-		fmt.Fprintf(stderr, "slateo-s3 report: searching CloudTrail: %s\n",
+		return fail(stderr, "report", exitFail, "searching CloudTrail: "+
 			red.String(model.CleanLine(searchErr.Error())))
-		return exitFail
 	}
 	return exitOK
 }

@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"slateo-s3/awsops"
@@ -64,54 +62,41 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if o.file == "" {
-		fmt.Fprintln(stderr, "slateo-s3 restore: name the backup file to restore")
+		fail(stderr, "restore", exitUsage, "name the backup file to restore")
 		fs.Usage()
 		return exitUsage
 	}
 	return o.start(stdout, stderr)
 }
 
+// start checks the settings, the terminal and the backup file, and runs.
 func (o restoreOptions) start(stdout, stderr io.Writer) int {
 	s, err := o.settings.resolve()
 	if err = connectionErrors(err); err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 restore: %v\n", err)
-		return exitUsage
+		return fail(stderr, "restore", exitUsage, err)
 	}
 	if !o.yes && !o.isTerminal {
-		fmt.Fprintln(stderr, "slateo-s3 restore: standard input is not a terminal, so the "+
-			"restore cannot be confirmed; pass --yes to restore without asking")
-		return exitUsage
+		return fail(stderr, "restore", exitUsage, "standard input is not a terminal, so "+
+			"the restore cannot be confirmed; pass --yes to restore without asking")
 	}
 	if _, err := awsops.ReadBackup(o.file); err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 restore: %v\n", err)
-		return exitUsage
+		return fail(stderr, "restore", exitUsage, err)
 	}
-	if o.backupDir == "" {
-		if o.backupDir, err = awsops.DefaultBackupDir(); err != nil {
-			fmt.Fprintf(stderr, "slateo-s3 restore: %v; pass --backup-dir\n", err)
-			return exitUsage
-		}
+	if o.backupDir, err = backupDirOr(o.backupDir); err != nil {
+		return fail(stderr, "restore", exitUsage, err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	conn, err := o.settings.connect(ctx, s, awsops.ConnectOptions{})
-	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 restore: %v\n", err)
-		return exitFail
-	}
-	defer conn.Close()
-	return o.run(ctx, conn.session, conn.settings, stdout, stderr)
+	c := awsCommand{name: "restore", settings: o.settings, timeout: o.timeout, stderr: stderr}
+	return c.connected(s, func(ctx context.Context, conn *connection) int {
+		return o.run(ctx, conn.session, conn.settings, stdout, stderr)
+	})
 }
 
 func (o restoreOptions) run(ctx context.Context, sess restoreSession, s model.Settings,
 	stdout, stderr io.Writer) int {
 	c, err := sess.PlanRestore(ctx, o.file)
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 restore: %s\n", model.Clean(err.Error(), true))
-		return exitFail
+		return failClean(stderr, "restore", exitFail, err)
 	}
 	if c.Diff() == "" {
 		fmt.Fprintln(stdout, "Nothing to restore: the document already equals the backup.")
@@ -124,8 +109,7 @@ func (o restoreOptions) run(ctx context.Context, sess restoreSession, s model.Se
 	}
 	res, err := sess.Apply(ctx, s, c, o.backupDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "slateo-s3 restore: %s\n", model.Clean(err.Error(), true))
-		return exitFail
+		return failClean(stderr, "restore", exitFail, err)
 	}
 	fmt.Fprintf(stdout, "  restored; the document it replaced is saved in %s\n",
 		res.BackupFile)
