@@ -172,7 +172,7 @@ func (a *Applier) readRaw(ctx context.Context, kind, target, region string) (str
 		if err != nil {
 			return "", err
 		}
-		return model.CORSRulesJSON(rulesFromSDK(out.CORSRules)), nil
+		return model.CORSRulesJSON(corsRules(out.CORSRules)), nil
 	}
 	return a.readOther(ctx, kind, target, region)
 }
@@ -239,21 +239,6 @@ func ownershipOf(c *s3types.OwnershipControls) string {
 		return ""
 	}
 	return string(c.Rules[0].ObjectOwnership)
-}
-
-func rulesFromSDK(in []s3types.CORSRule) []model.CORSRule {
-	out := make([]model.CORSRule, len(in))
-	for i, r := range in {
-		out[i] = model.CORSRule{
-			ID:             aws.ToString(r.ID),
-			AllowedHeaders: r.AllowedHeaders,
-			AllowedMethods: r.AllowedMethods,
-			AllowedOrigins: r.AllowedOrigins,
-			ExposeHeaders:  r.ExposeHeaders,
-			MaxAgeSeconds:  aws.ToInt32(r.MaxAgeSeconds),
-		}
-	}
-	return out
 }
 
 func rulesToSDK(in []model.CORSRule) []s3types.CORSRule {

@@ -68,6 +68,7 @@ func (in *inspector) cors(
 		func(out *s3.GetBucketCorsOutput) []model.CORSRule { return corsRules(out.CORSRules) })
 }
 
+// corsRules converts the SDK's CORS rules to ours (never nil), for inspect and for apply.
 func corsRules(rules []types.CORSRule) []model.CORSRule {
 	out := make([]model.CORSRule, 0, len(rules))
 	for _, r := range rules {
