@@ -17,7 +17,7 @@ import (
 // emptyFixture is a sandbox account with nothing in it.
 func emptyFixture(t *testing.T, s model.Settings) *fixture {
 	t.Helper()
-	isolateAWSConfig(t)
+	cleanAWSEnv(t)
 	f := &fixture{log: &requestLog{}, backups: t.TempDir()}
 	f.srv = sandboxtest.Start(t, sandbox.Options{Log: f.log})
 	s.EndpointURL = f.srv.URL()
@@ -238,7 +238,7 @@ func TestRestoreRemovesWhatDidNotExist(t *testing.T) {
 }
 
 func TestPlanNamesTheMissingReadPermission(t *testing.T) {
-	isolateAWSConfig(t)
+	cleanAWSEnv(t)
 	fault, err := sandbox.ParseFault("GetBucketPolicy:" + cache + "=AccessDenied")
 	must(t, err)
 	f := &fixture{log: &requestLog{}, backups: t.TempDir()}

@@ -88,26 +88,9 @@ func readTestdata(t *testing.T, name string) string {
 	return string(b)
 }
 
-func isolateAWSConfig(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"config", "credentials"} {
-		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-}
-
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	isolateAWSConfig(t)
+	cleanAWSEnv(t)
 	f := &fixture{log: &requestLog{}, backups: t.TempDir()}
 	f.srv = sandboxtest.Start(t, sandbox.Options{Log: f.log})
 	s3sim, kmssim := f.srv.S3(), f.srv.KMS()

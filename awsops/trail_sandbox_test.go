@@ -1,10 +1,8 @@
 package awsops
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,24 +22,6 @@ import (
 	"slateo-s3/awsops/sandbox/sandboxtest"
 	"slateo-s3/model"
 )
-
-// syncBuffer is a bytes.Buffer safe for the sandbox's concurrent request log.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // trailSandbox starts a sandbox whose event history holds records (given as an --events
 // file) and connects a session to it.
@@ -69,21 +49,7 @@ func trailSandbox(t testing.TB, records []testRecord, o sandbox.Options) (
 
 // liveHistory is history() moved to the present, since the sandbox keeps 90 days only.
 func liveHistory(now time.Time, n int) (records []testRecord, ours []string) {
-	for i := range n {
-		r := testRecord{id: fmt.Sprintf("ev-%04d", i), source: "s3.amazonaws.com",
-			name: "GetBucketPolicy", principal: adminUserARN, bucket: "acme-slateo-cache",
-			at: now.Add(-time.Duration(i+1) * time.Second)}
-		switch i % 4 {
-		case 0:
-			r.principal, r.name, r.code = orgSessionARN, "ListObjects", "AccessDenied"
-			r.message = "Access Denied"
-			ours = append(ours, r.id)
-		case 1:
-			r.bucket, r.code, r.message = "billing-reports", "AccessDenied", "Access Denied"
-		}
-		records = append(records, r)
-	}
-	return records, ours
+	return historyAt(now, n, time.Second, "ev-%04d")
 }
 
 func sandboxQuery(now time.Time) EventQuery {
@@ -131,7 +97,7 @@ func hasNote(pages []EventPage, text string) bool {
 func TestFindDenialsSandboxSurvivesThrottling(t *testing.T) {
 	now := time.Now().UTC()
 	records, ours := liveHistory(now, 160)
-	log := &syncBuffer{}
+	log := &sandboxtest.RequestLog{}
 	_, session := trailSandbox(t, records, sandbox.Options{Log: log})
 
 	var wg sync.WaitGroup
@@ -150,25 +116,17 @@ func TestFindDenialsSandboxSurvivesThrottling(t *testing.T) {
 			t.Errorf("search %d found %d events, want %d", i, len(got), len(ours))
 		}
 	}
-	if n := throttledLookups(t, log.String()); n == 0 {
+	if n := throttledLookups(t, log); n == 0 {
 		t.Error("the sandbox never throttled, so the test proves nothing")
 	}
 }
 
 // throttledLookups counts the LookupEvents calls the sandbox refused, from its request log.
-func throttledLookups(t *testing.T, log string) int {
+func throttledLookups(t *testing.T, log *sandboxtest.RequestLog) int {
 	t.Helper()
 	n := 0
-	sc := bufio.NewScanner(strings.NewReader(log))
-	for sc.Scan() {
-		var line struct {
-			Operation string `json:"operation"`
-			Status    int    `json:"status"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			t.Fatalf("sandbox log line %q: %v", sc.Text(), err)
-		}
-		if line.Operation == "LookupEvents" && line.Status == 400 {
+	for _, r := range log.Requests(t) {
+		if r.Operation == "LookupEvents" && r.Status == 400 {
 			n++
 		}
 	}

@@ -257,6 +257,20 @@ func collect(t *testing.T, ctx context.Context, api EventAPI, q EventQuery) (
 	return got, <-done
 }
 
+// dayQuery is a search of the day before trailNow through trails (none: a non-nil empty
+// list, so no trail was left unlisted).
+func dayQuery(trails ...model.Trail) EventQuery {
+	return EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
+		End: trailNow, Trails: append([]model.Trail{}, trails...)}
+}
+
+// searchHistory runs dayQuery against lookup's event history, on lookup's clock.
+func searchHistory(t *testing.T, lookup *fakeLookup) ([]EventPage, error) {
+	t.Helper()
+	api := EventAPI{Lookup: lookup, Clock: lookup.clock}
+	return collect(t, context.Background(), api, dayQuery())
+}
+
 func eventsOf(pages []EventPage) []model.Event {
 	var out []model.Event
 	for _, p := range pages {
@@ -274,13 +288,20 @@ func idsOf(events []model.Event) []string {
 	return ids
 }
 
-// history is 130 S3 records an hour apart: every fourth is the org role denied on the cache
-// bucket, every fourth another user denied on an unrelated bucket, the rest succeed.
+// history is 130 S3 records a minute apart before trailNow (see historyAt).
 func history() (records []testRecord, ours []string) {
-	for i := range 130 {
-		r := testRecord{id: fmt.Sprintf("ev-%03d", i), source: "s3.amazonaws.com",
+	return historyAt(trailNow, 130, time.Minute, "ev-%03d")
+}
+
+// historyAt is n S3 records step apart before now, named by idFormat: every fourth is the
+// org role denied on the cache bucket, every fourth another user denied on an unrelated
+// bucket, the rest succeed. ours are the org role's denials, in the order the ids sort.
+func historyAt(now time.Time, n int, step time.Duration, idFormat string) (
+	records []testRecord, ours []string) {
+	for i := range n {
+		r := testRecord{id: fmt.Sprintf(idFormat, i), source: "s3.amazonaws.com",
 			name: "GetBucketPolicy", principal: adminUserARN, bucket: "acme-slateo-cache",
-			at: trailNow.Add(-time.Duration(i+1) * time.Minute)}
+			at: now.Add(-time.Duration(i+1) * step)}
 		switch i % 4 {
 		case 0:
 			r.principal, r.name, r.code = orgSessionARN, "ListObjects", "AccessDenied"
@@ -298,11 +319,8 @@ func TestFindDenialsReadsEveryPageAndKeepsOnlyOurs(t *testing.T) {
 	clock := &fakeClock{now: trailNow}
 	records, ours := history()
 	lookup := &fakeLookup{clock: clock, records: records}
-	api := EventAPI{Lookup: lookup, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{}}
 
-	pages, err := collect(t, context.Background(), api, q)
+	pages, err := searchHistory(t, lookup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,10 +357,8 @@ func TestFindDenialsCoveredMovesBackInTime(t *testing.T) {
 		name: "Decrypt", principal: adminUserARN, code: "AccessDenied",
 		at: trailNow.Add(-90 * time.Minute), resources: []string{trailKeyARN}})
 	api := EventAPI{Lookup: &fakeLookup{clock: clock, records: records}, Clock: clock}
-	s := trailSettings
-	s.KMSKey = trailKeyARN
-	q := EventQuery{Settings: s, Start: trailNow.Add(-24 * time.Hour), End: trailNow,
-		Trails: []model.Trail{}}
+	q := dayQuery()
+	q.Settings.KMSKey = trailKeyARN
 
 	pages, err := collect(t, context.Background(), api, q)
 	if err != nil {
@@ -371,11 +387,8 @@ func TestFindDenialsPacesLookups(t *testing.T) {
 	clock := &fakeClock{now: trailNow}
 	records, _ := history()
 	lookup := &fakeLookup{clock: clock, records: append(records, records...)}
-	api := EventAPI{Lookup: lookup, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{}}
 
-	if _, err := collect(t, context.Background(), api, q); err != nil {
+	if _, err := searchHistory(t, lookup); err != nil {
 		t.Fatal(err)
 	}
 	if len(lookup.calls) < 5 {
@@ -397,11 +410,8 @@ func TestFindDenialsRetriesThrottling(t *testing.T) {
 	records, ours := history()
 	lookup := &fakeLookup{clock: clock, records: records,
 		throttle: map[int]bool{1: true, 2: true, 3: true}}
-	api := EventAPI{Lookup: lookup, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{}}
 
-	pages, err := collect(t, context.Background(), api, q)
+	pages, err := searchHistory(t, lookup)
 	if err != nil {
 		t.Fatalf("throttling failed the search: %v", err)
 	}
@@ -421,11 +431,8 @@ func TestFindDenialsRetriesBrokenConnections(t *testing.T) {
 	clock := &fakeClock{now: trailNow}
 	records, ours := history()
 	lookup := &fakeLookup{clock: clock, records: records, broken: map[int]bool{0: true, 2: true}}
-	api := EventAPI{Lookup: lookup, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{}}
 
-	pages, err := collect(t, context.Background(), api, q)
+	pages, err := searchHistory(t, lookup)
 	if err != nil {
 		t.Fatalf("a broken connection failed the search: %v", err)
 	}
@@ -462,8 +469,7 @@ func TestFindDenialsStopsWhenCancelled(t *testing.T) {
 	clock := &fakeClock{now: trailNow}
 	records, _ := history()
 	api := EventAPI{Lookup: &fakeLookup{clock: clock, records: records}, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{}}
+	q := dayQuery()
 	ctx, cancel := context.WithCancel(context.Background())
 	pages := make(chan EventPage)
 	done := make(chan error, 1)
@@ -521,8 +527,7 @@ func TestFindDenialsReadsDataEventsFromTrailLogs(t *testing.T) {
 		dir + "111122223333_CloudTrail_us-west-2_20261204T1105Z_bad.json.gz": []byte("junk"),
 	}}
 	api := EventAPI{Lookup: &fakeLookup{clock: clock}, Logs: logs, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{dataTrail()}}
+	q := dayQuery(dataTrail())
 
 	pages, err := collect(t, context.Background(), api, q)
 	if err != nil {
@@ -685,8 +690,8 @@ func TestFindDenialsReadsOrganizationTrailLogs(t *testing.T) {
 	trail := dataTrail()
 	trail.ARN = "arn:aws:cloudtrail:us-west-2:999988887777:trail/org-audit"
 	api := EventAPI{Lookup: &fakeLookup{clock: clock}, Logs: logs, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{trail}, Account: "111122223333"}
+	q := dayQuery(trail)
+	q.Account = "111122223333"
 
 	pages, err := collect(t, context.Background(), api, q)
 	if err != nil {
@@ -747,8 +752,7 @@ func TestFindDenialsReadsTrailBucketInItsRegion(t *testing.T) {
 			"111122223333_CloudTrail_us-west-2_20261204T1105Z_x.json.gz": gzipLog(t, denied),
 	}}}
 	api := EventAPI{Lookup: &fakeLookup{clock: clock}, Logs: logs, Clock: clock}
-	q := EventQuery{Settings: trailSettings, Start: trailNow.Add(-24 * time.Hour),
-		End: trailNow, Trails: []model.Trail{dataTrail()}}
+	q := dayQuery(dataTrail())
 
 	pages, err := collect(t, context.Background(), api, q)
 	if err != nil {
