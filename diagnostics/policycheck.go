@@ -80,7 +80,9 @@ func policyChecks(s model.State, b model.BucketState) []model.Check {
 		ctx:      s3Context(s.Settings, region, s.Caller),
 		restrict: b.PublicAccessBlock.IsPresent() && b.PublicAccessBlock.Value.RestrictPublicBuckets,
 	}
-	return []model.Check{a.principal(), a.actions(), a.resources(), a.deny()}
+	principal, resources := a.principal(), a.resources()
+	actions := a.actions(principal.Status == model.Fail, resources.Status == model.Fail)
+	return []model.Check{principal, actions, resources, a.deny()}
 }
 
 func noPolicyChecks(s model.Settings, b model.BucketState) []model.Check {
@@ -253,13 +255,23 @@ func (a policyAnalysis) allowed(n need) allowOutcome {
 	return o
 }
 
-func (a policyAnalysis) actions() model.Check {
+// actions checks that the org role is granted each required action. An action that is
+// granted, but to another principal or on another resource, is left to policy-principal or
+// policy-resources when that check fails, so that one mistake fails one check.
+func (a policyAnalysis) actions(principalFails, resourcesFail bool) model.Check {
 	id, name := IDPolicyActions, a.bucket.Name
-	var missing, maybe, account []string
+	var missing, maybe, account, elsewhere, blamed []string
 	var reasons []string
 	for _, n := range bucketNeeds(a.s, name) {
 		o := a.allowed(n)
+		blame := ""
+		if o.m.Result == policy.No || o.blocked {
+			blame = a.grantedElsewhere(n, principalFails, resourcesFail)
+		}
 		switch {
+		case blame != "":
+			elsewhere = append(elsewhere, n.action)
+			blamed = append(blamed, blame)
 		case o.m.Result == policy.No || o.blocked:
 			missing = append(missing, n.action)
 		case o.m.Result == policy.Maybe:
@@ -283,8 +295,36 @@ func (a policyAnalysis) actions() model.Check {
 		c := newCheck(id, name, model.Warn, "all six actions are allowed, but only through "+
 			"the grant to Slateo's whole account")
 		return withFix(c, a.needsText(), fix)
+	case principalFails && len(elsewhere) == len(bucketNeeds(a.s, name)):
+		c := newCheck(id, name, model.Skip, "the policy grants the six actions, but not "+
+			"to the org role: see policy-principal")
+		return withFix(c, a.needsText(), fix)
+	case len(elsewhere) > 0:
+		return pass(id, name, "the policy grants all six actions; "+
+			strings.Join(dedupe(blamed), " and ")+" says why some do not reach the org role",
+			a.needsText())
 	}
 	return pass(id, name, "the org role is allowed all six required actions", a.needsText())
+}
+
+// grantedElsewhere returns the failing check that explains a need that is not allowed when
+// an Allow statement grants its action but misses only in what that check reports: the
+// principal (no statement names the org role) or the resource. It returns "" otherwise.
+func (a policyAnalysis) grantedElsewhere(n need, principalFails, resourcesFail bool) string {
+	req := a.request(n)
+	for _, st := range a.candidates() {
+		if !policy.ActionMatch(st, n.action) {
+			continue
+		}
+		t, _ := policy.ResourceMatch(st, req)
+		switch {
+		case t == policy.No && resourcesFail:
+			return IDPolicyResources
+		case t != policy.No && principalFails:
+			return IDPolicyPrincipal
+		}
+	}
+	return ""
 }
 
 // needsText lists, per required action, which statement allows it.

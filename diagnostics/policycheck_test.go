@@ -23,7 +23,7 @@ type want struct {
 }
 
 func TestBucketPolicyChecks(t *testing.T) {
-	P, F, W := model.Pass, model.Fail, model.Warn
+	P, F, W, S := model.Pass, model.Fail, model.Warn, model.Skip
 	tests := []struct {
 		fixture                         string
 		principal, actions, res, denial want
@@ -50,12 +50,12 @@ func TestBucketPolicyChecks(t *testing.T) {
 		{fixture: "wildcard-actions.json", principal: want{P, ""}, actions: want{P, ""},
 			res: want{P, ""}, denial: want{P, ""}},
 		{fixture: "wrong-slug.json", principal: want{F, `the role of org "acme-corp"`},
-			actions: want{F, "NOT allowed: no Allow statement names the org role"},
+			actions: want{S, "not to the org role: see policy-principal"},
 			res:     want{P, ""}, denial: want{P, ""}},
 		{fixture: "bucket-arn-only.json", principal: want{P, ""},
-			actions: want{F, "s3:GetObject"},
+			actions: want{P, "grants all six actions; policy-resources says why"},
 			res:     want{F, "does not cover arn:aws:s3:::acme-slateo-cache/*"}, denial: want{P, ""}},
-		{fixture: "case-mismatch.json", principal: want{P, ""}, actions: want{F, ""},
+		{fixture: "case-mismatch.json", principal: want{P, ""}, actions: want{P, ""},
 			res: want{F, "names are case-sensitive"}, denial: want{P, ""}},
 		{fixture: "source-ip.json", principal: want{P, ""},
 			actions: want{W, "IP addresses are not published"}, res: want{P, ""},
@@ -65,7 +65,7 @@ func TestBucketPolicyChecks(t *testing.T) {
 		{fixture: "sse-deny.json", principal: want{P, ""}, actions: want{P, ""},
 			res: want{P, ""}, denial: want{W, "s3:x-amz-server-side-encryption"}},
 		{fixture: "public-read.json", principal: want{F, "RestrictPublicBuckets"},
-			actions: want{F, "RestrictPublicBuckets blocks"}, res: want{P, ""},
+			actions: want{S, "see policy-principal"}, res: want{P, ""},
 			denial: want{P, ""}},
 		{fixture: "principal-arn-condition.json", principal: want{P, "by condition"},
 			actions: want{P, ""}, res: want{P, ""}, denial: want{P, ""}},
@@ -151,19 +151,25 @@ func TestOrgPrefixResource(t *testing.T) {
 	doc := strings.ReplaceAll(readFixture(t, "guide.json"), "acme-slateo-cache/*",
 		"acme-slateo-cache/org-42/*")
 	tests := []struct {
-		name  string
-		orgID string
-		want  want
+		name      string
+		orgID     string
+		want, res want
 	}{
-		{name: "org id unknown", want: want{model.Warn, "covers only part"}},
-		{name: "org id matches", orgID: "org-42", want: want{model.Pass, ""}},
-		{name: "other org id", orgID: "org-7", want: want{model.Fail, ""}},
+		{name: "org id unknown", want: want{model.Warn, "covers only part"},
+			res: want{model.Fail, ""}},
+		{name: "org id matches", orgID: "org-42", want: want{model.Pass, ""},
+			res: want{model.Pass, ""}},
+		// The actions are granted, on another org's prefix: one mistake, one failing check.
+		{name: "other org id", orgID: "org-7", want: want{model.Pass, "policy-resources"},
+			res: want{model.Fail, "org-7"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := withCachePolicy(doc)
 			s.Settings.OrgID = tt.orgID
-			assertCheck(t, find(t, Checklist(s), IDPolicyActions, cacheBucket), tt.want)
+			checks := Checklist(s)
+			assertCheck(t, find(t, checks, IDPolicyActions, cacheBucket), tt.want)
+			assertCheck(t, find(t, checks, IDPolicyResources, cacheBucket), tt.res)
 		})
 	}
 }
