@@ -54,6 +54,14 @@ func (s *Service) PutBucketCORS(bucket, corsXML string) error {
 	}))
 }
 
+// DeleteBucketCORS removes the bucket's CORS rules.
+func (s *Service) DeleteBucketCORS(bucket string) error {
+	return asError(s.update(bucket, func(b *bucketState) *Error {
+		b.CORS = nil
+		return nil
+	}))
+}
+
 // PutBucketEncryption sets default encryption: algorithm AES256, aws:kms or aws:kms:dsse,
 // and for the KMS ones an optional key id, ARN or alias.
 func (s *Service) PutBucketEncryption(bucket, algorithm, kmsKeyID string) error {
