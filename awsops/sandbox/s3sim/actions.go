@@ -89,28 +89,30 @@ func expandAction(action string) ([]level, bool) {
 	return out, len(out) > 0
 }
 
-// globMatch matches IAM-style wildcards: * is any run of characters, ? one character.
+// globMatch matches IAM-style wildcards: * is any run of characters, ? one character. It
+// walks both strings once, going back only to just after the last * seen, so a pattern of
+// many stars (policies are untrusted input) costs at most len(pattern)*len(s) steps.
 func globMatch(pattern, s string) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if globMatch(pattern[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-			pattern, s = pattern[1:], s[1:]
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
 		default:
-			if s == "" || pattern[0] != s[0] {
-				return false
-			}
-			pattern, s = pattern[1:], s[1:]
+			return false
 		}
 	}
-	return s == ""
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
