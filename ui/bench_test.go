@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"slateo-s3/model"
 )
@@ -25,6 +26,27 @@ func BenchmarkChecklistView(b *testing.B) {
 				120, 40)
 			m = withChecks(b, m, fb, checks)
 			m = drive(b, m, keys("pgdown", "pgdown")...)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				_ = m.View()
+			}
+		})
+	}
+}
+
+// BenchmarkEventsView shows the same for the Events screen: a window of 10,000 denials
+// draws as fast as one of 100.
+func BenchmarkEventsView(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			m := newTestEvents(&searchBackend{})
+			m.events = make([]model.Event, n)
+			for i := range m.events {
+				m.events[i] = denial(fmt.Sprintf("e%05d", i), "GetObject", evUploadsKey,
+					testTime.Add(-time.Duration(i)*time.Second))
+			}
+			m.cursor, m.offset = n/2, n/2
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
