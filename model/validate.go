@@ -198,7 +198,8 @@ func isIPv4(s string) bool {
 
 // regionPattern matches region names such as us-west-2, us-gov-west-1, us-isob-east-1
 // and the European Sovereign Cloud's eusc-de-east-1.
-var regionPattern = regexp.MustCompile(`^([a-z]{2}(-gov|-iso[a-z]*)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$`)
+var regionPattern = regexp.MustCompile(
+	`^([a-z]{2}(-gov|-iso[a-z]*)?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$`)
 
 // ValidRegion reports whether r is shaped like an AWS region name, such as eu-central-1.
 func ValidRegion(r string) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,31 +17,6 @@ import (
 	"slateo-s3/awsops/sandbox"
 	"slateo-s3/awsops/sandbox/sandboxtest"
 )
-
-// applyIsolate keeps a developer's AWS and Slateo settings out of the test.
-func applyIsolate(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "",
-		"AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
-		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "NO_COLOR": "1",
-		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
-		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
-	} {
-		t.Setenv(k, v)
-	}
-	for _, sf := range settingFlags {
-		if strings.HasPrefix(sf.env, "SLATEO_") {
-			t.Setenv(sf.env, "")
-		}
-	}
-}
 
 // opLog is the sandbox's request log, written from its goroutines.
 type opLog struct {
@@ -98,7 +72,7 @@ const foreignUploadsPolicy = `{"Version":"2012-10-17","Statement":[` +
 // seededSandbox starts a sandbox whose uploads bucket holds a foreign policy.
 func seededSandbox(t *testing.T) (*sandbox.Server, *opLog) {
 	t.Helper()
-	applyIsolate(t)
+	isolateAWS(t)
 	log := &opLog{}
 	srv := sandboxtest.Start(t, sandbox.Options{Log: log})
 	for _, b := range []string{cmdUploads, cmdCache} {
@@ -283,7 +257,7 @@ func backupOf(t *testing.T, dir, kind, target string) string {
 }
 
 func TestRestoreUsage(t *testing.T) {
-	applyIsolate(t)
+	isolateAWS(t)
 	tests := []struct {
 		name string
 		args []string
@@ -318,7 +292,7 @@ func TestApplyTimeoutFlagBoundsTheRun(t *testing.T) {
 }
 
 func TestApplyFixesBrokenScenario(t *testing.T) {
-	applyIsolate(t)
+	isolateAWS(t)
 	log := &opLog{}
 	srv := sandboxtest.Start(t, sandbox.Options{Scenario: "broken", Log: log})
 	args := append(settingArgs(srv), "--backup-dir", t.TempDir())
@@ -353,7 +327,7 @@ func TestApplyFixesBrokenScenario(t *testing.T) {
 }
 
 func TestPlanRefusesABucketOfAnotherAccount(t *testing.T) {
-	applyIsolate(t)
+	isolateAWS(t)
 	fault, err := sandbox.ParseFault("HeadBucket:" + cmdCache + "=AccessDenied")
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,8 @@ import (
 )
 
 // isolateAWS keeps a developer's AWS and Slateo settings out of the test: fake static
-// credentials, empty config files, no instance metadata, no SLATEO_* variables.
+// credentials, empty config files, no instance metadata, no SLATEO_* variables, and config
+// and state directories (settings, backups) of the test's own.
 func isolateAWS(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
@@ -35,6 +36,7 @@ func isolateAWS(t *testing.T) {
 		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_ENDPOINT_URL": "",
 		"AWS_REGION": "", "AWS_DEFAULT_REGION": "", "NO_COLOR": "1",
 		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
+		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
 	} {
 		t.Setenv(k, v)
 	}
