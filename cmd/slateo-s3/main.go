@@ -74,10 +74,10 @@ Usage:
 
 Settings flags shared by all commands: --org, --company, --uploads-bucket,
 --cache-bucket, --region, --kms-key, --org-id, --profile, --endpoint-url, --config,
---sandbox, --scenario, --from-report. Flags win over SLATEO_* environment variables, which win over
-the saved config file. check, events and the console take --redact (mask account ids,
-access keys, IP addresses, user and session names, emails); report masks them unless
---no-redact.
+--sandbox, --scenario, --from-report. Flags win over SLATEO_* environment variables,
+which win over the saved config file. check, events and the console take --redact (mask
+account ids, access keys, IP addresses, user and session names, emails); report masks
+them unless --no-redact.
 `
 
 func printUsage(w io.Writer) {
