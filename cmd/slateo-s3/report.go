@@ -90,7 +90,7 @@ func (o reportOptions) run(ctx context.Context, conn *connection, stdout, stderr
 func (o reportOptions) gather(ctx context.Context, conn *connection) (textout.Report, error) {
 	state := conn.session.Inspect(ctx, conn.settings)
 	end := o.now().UTC().Truncate(time.Second)
-	events, err := searchEvents(ctx, conn.session, conn.settings, end.Add(-o.since), end)
+	events, err := searchEventsIn(ctx, conn.session, state, end.Add(-o.since), end)
 	return textout.Report{
 		Version: buildVersion(),
 		Check: textout.CheckReport{Settings: conn.settings, Caller: state.Caller,
