@@ -177,14 +177,6 @@ func ago(now, t time.Time) string {
 	return "at " + t.Format("15:04")
 }
 
-// saveSettings stores s with the configured saver, if any.
-func saveSettings(c *common, s model.Settings) error {
-	if c.save == nil {
-		return nil
-	}
-	return c.save(s)
-}
-
 // validate returns the settings' field errors.
 func validate(s model.Settings) []model.FieldError {
 	return s.Validate()

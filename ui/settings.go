@@ -214,16 +214,19 @@ func (m settingsModel) save() (settingsModel, tea.Cmd) {
 	}
 	s := m.value()
 	m.saveErr = ""
-	notice := "settings saved"
-	if m.c.save == nil {
-		notice = "settings in use for this session; not saved to a file"
-	}
-	if err := saveSettings(m.c, s); err != nil {
-		notice = "settings in use but not saved: " + model.CleanLine(err.Error())
-	}
+	save := m.c.save
+	// The file is written in a command, like every other I/O, never in the update loop.
 	return m, tea.Sequence(
 		func() tea.Msg { return settingsSavedMsg(s) },
-		func() tea.Msg { return noticeMsg(notice) },
+		func() tea.Msg {
+			if save == nil {
+				return noticeMsg("settings in use for this session; not saved to a file")
+			}
+			if err := save(s); err != nil {
+				return noticeMsg("settings in use but not saved: " + model.CleanLine(err.Error()))
+			}
+			return noticeMsg("settings saved")
+		},
 	)
 }
 
