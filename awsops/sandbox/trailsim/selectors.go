@@ -7,7 +7,8 @@ import (
 	"slateo-s3/awsops/sandbox/simcore"
 )
 
-// EventSelector is a basic event selector of a trail.
+// EventSelector is a basic event selector of a trail, in CloudTrail's wire form. It mirrors
+// model.BasicSelector by design: the sandbox does not import the console's model.
 type EventSelector struct {
 	ReadWriteType                 string         `json:"ReadWriteType"`
 	IncludeManagementEvents       bool           `json:"IncludeManagementEvents"`
